@@ -1,0 +1,118 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class LeaseAsset(models.Model):
+    """Leased asset register (租赁物, SPEC C1)."""
+
+    _name = "lease.asset"
+    _description = "Leased Asset"
+    _inherit = ["mail.thread"]
+    _order = "contract_id, id"
+
+    name = fields.Char(required=True, tracking=True)
+    contract_id = fields.Many2one("lease.contract", index=True, ondelete="restrict",
+                                  tracking=True)
+    partner_id = fields.Many2one(related="contract_id.partner_id", store=True, string="Lessee")
+    company_id = fields.Many2one("res.company", default=lambda self: self.env.company,
+                                 required=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    serial_number = fields.Char(tracking=True)
+    category = fields.Char()
+    location = fields.Char(tracking=True)
+    value = fields.Monetary("Purchase Value")
+    state = fields.Selection(
+        [("leased", "Leased"), ("repossessed", "Repossessed"), ("disposed", "Disposed"),
+         ("returned", "Returned to Lessee")],
+        default="leased", required=True, tracking=True,
+    )
+    note = fields.Text()
+
+    @api.constrains("value")
+    def _check_value(self):
+        if any(asset.value < 0 for asset in self):
+            raise ValidationError(self.env._("An asset's value cannot be negative."))
+
+
+class LeaseCollateralDocument(models.Model):
+    """Collateral and guarantee documents with a completeness checklist (SPEC C5)."""
+
+    _name = "lease.collateral.document"
+    _description = "Collateral or Guarantee Document"
+    _order = "contract_id, sequence, id"
+
+    contract_id = fields.Many2one("lease.contract", required=True, ondelete="cascade",
+                                  index=True)
+    sequence = fields.Integer(default=10)
+    name = fields.Char(required=True)
+    doc_type = fields.Selection(
+        [("mortgage", "Mortgage"), ("pledge", "Pledge"), ("guarantee", "Guarantee Contract"),
+         ("registration", "Registration Certificate"), ("other", "Other")],
+        "Type", default="guarantee", required=True,
+    )
+    guarantor_id = fields.Many2one("res.partner")
+    required = fields.Boolean(default=True)
+    received = fields.Boolean()
+    date_received = fields.Date()
+    date_expiry = fields.Date("Valid Until")
+    attachment_ids = fields.Many2many("ir.attachment", string="Scans")
+    note = fields.Char()
+
+
+class LeaseVendorAdvance(models.Model):
+    """Rent advanced by the vendor for the lessee (出卖人垫付, SPEC C4).
+
+    Recorded and visible, but the lessee's installment stays overdue (D9 L169): the
+    engine leaves payments of the contract's vendor out of the lessee's payments.
+    """
+
+    _name = "lease.vendor.advance"
+    _description = "Vendor Advance"
+    _order = "date desc, id desc"
+
+    installment_id = fields.Many2one("lease.installment", required=True, ondelete="cascade",
+                                     index=True)
+    contract_id = fields.Many2one(related="installment_id.contract_id", store=True, index=True)
+    vendor_id = fields.Many2one(related="contract_id.vendor_id", store=True)
+    currency_id = fields.Many2one(related="installment_id.currency_id")
+    date = fields.Date(required=True, default=fields.Date.context_today)
+    amount = fields.Monetary(required=True)
+    payment_id = fields.Many2one("account.payment", "Vendor Payment")
+    note = fields.Char()
+
+    @api.constrains("amount")
+    def _check_amount(self):
+        if any(advance.amount <= 0 for advance in self):
+            raise ValidationError(self.env._("A vendor advance must be a positive amount."))
+
+
+class LeaseAssetInspection(models.Model):
+    """Asset inspections: periodic post-lease inspections (贷后检查, SPEC K3) and the
+    on-site inspection of an overdue lessee (资产检查报告, SPEC E5)."""
+
+    _name = "lease.asset.inspection"
+    _description = "Asset Inspection"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_planned, id"
+
+    contract_id = fields.Many2one("lease.contract", required=True, ondelete="cascade",
+                                  index=True)
+    partner_id = fields.Many2one(related="contract_id.partner_id", store=True, string="Lessee")
+    company_id = fields.Many2one(related="contract_id.company_id", store=True)
+    kind = fields.Selection([("periodic", "Periodic Post-lease"), ("overdue", "Overdue On-site")],
+                            default="periodic", required=True)
+    date_planned = fields.Date("Planned", required=True, index=True)
+    date_done = fields.Date("Done On")
+    inspector_id = fields.Many2one("res.users", "Inspector")
+    state = fields.Selection([("planned", "Planned"), ("done", "Done"), ("cancel", "Cancelled")],
+                             default="planned", required=True, tracking=True)
+    asset_condition = fields.Selection(
+        [("good", "Good"), ("fair", "Fair"), ("poor", "Poor"), ("missing", "Missing")],
+    )
+    findings = fields.Html()
+
+    def action_done(self):
+        self.write({"state": "done", "date_done": fields.Date.context_today(self)})
+
+    def action_cancel(self):
+        self.write({"state": "cancel"})

@@ -1,0 +1,456 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import float_compare, float_is_zero, float_round
+
+PERIOD_MONTHS = {"monthly": 1, "quarterly": 3}
+
+
+class LeaseContract(models.Model):
+    """Financial lease contract (融资租赁合同, SPEC C1, C5-C9)."""
+
+    _name = "lease.contract"
+    _description = "Lease Contract"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "days_overdue desc, overdue_count desc, name desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        "Contract Number", required=True, copy=False, readonly=True, default="/", tracking=True
+    )
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("active", "Active"),
+            ("closed", "Closed"),
+            ("terminated", "Terminated"),
+        ],
+        default="draft",
+        required=True,
+        tracking=True,
+        copy=False,
+        index=True,
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    currency_id = fields.Many2one(
+        "res.currency",
+        required=True,
+        default=lambda self: self.env.company.currency_id,
+        tracking=True,
+    )
+    partner_id = fields.Many2one(
+        "res.partner", "Lessee", index=True, tracking=True, check_company=True
+    )
+    vendor_id = fields.Many2one(
+        "res.partner",
+        "Vendor",
+        tracking=True,
+        check_company=True,
+        help="Seller of the leased asset (出卖人).",
+    )
+    asset_ids = fields.One2many("lease.asset", "contract_id", "Leased Assets")
+    guarantor_ids = fields.Many2many(
+        "res.partner",
+        "lease_contract_guarantor_rel",
+        "contract_id",
+        "partner_id",
+        "Guarantors",
+        help="Third-party guarantors (第三方担保人).",
+    )
+    collateral_document_ids = fields.One2many(
+        "lease.collateral.document", "contract_id", "Collateral and Guarantee Documents"
+    )
+    collateral_complete = fields.Boolean(
+        "Documents Complete", compute="_compute_collateral_complete", store=True
+    )
+    has_buyback_guarantee = fields.Boolean(
+        "Vendor Buy-back Guarantee", tracking=True, help="出卖人回购担保 (SPEC C6)."
+    )
+    locality = fields.Selection(
+        [("local", "Local"), ("non_local", "Non-local")],
+        default="local",
+        required=True,
+        tracking=True,
+        help="Whether the lessee's actual workplace and residence are local (SPEC C8).",
+    )
+    account_manager_id = fields.Many2one(
+        "res.users", "Account Manager", tracking=True, index=True, default=lambda self: self.env.user
+    )
+    team_lead_id = fields.Many2one("res.users", "Team Lead", tracking=True, index=True)
+    risk_officer_id = fields.Many2one("res.users", "Risk Officer", tracking=True, index=True)
+    collector_id = fields.Many2one("res.users", "Collector", tracking=True, index=True)
+
+    financed_amount = fields.Monetary(tracking=True)
+    annual_rate = fields.Float("Annual Interest Rate (%)", digits=(8, 4), tracking=True)
+    term_count = fields.Integer("Number of Installments", default=12, tracking=True)
+    periodicity = fields.Selection(
+        [("monthly", "Monthly"), ("quarterly", "Quarterly")],
+        default="monthly",
+        required=True,
+    )
+    schedule_method = fields.Selection(
+        [("annuity", "Equal Rent (Annuity)"), ("equal_principal", "Equal Principal")],
+        default="annuity",
+        required=True,
+    )
+    date_start = fields.Date("Start Date", default=fields.Date.context_today, tracking=True)
+    date_first_due = fields.Date("First Due Date", tracking=True)
+    penalty_rate = fields.Float(
+        "Daily Penalty Rate",
+        digits=(12, 6),
+        default=lambda self: self.env.company.lease_default_penalty_rate,
+        tracking=True,
+        help="Penalty interest (罚息) per day on overdue rent, e.g. 0.0005 = 0.05 % a day.",
+    )
+    is_large_amount = fields.Boolean(
+        "Large Amount", compute="_compute_is_large_amount", store=True
+    )
+    inspection_interval_months = fields.Integer(
+        "Inspection Every (Months)",
+        default=6,
+        help="Post-lease inspections (贷后检查) are scheduled at this interval (SPEC K3).",
+    )
+    installment_ids = fields.One2many("lease.installment", "contract_id", "Rent Schedule")
+    inspection_ids = fields.One2many("lease.asset.inspection", "contract_id", "Inspections")
+    vendor_advance_ids = fields.One2many("lease.vendor.advance", "contract_id", "Vendor Advances")
+    case_ids = fields.One2many("lease.collection.case", "contract_id", "Collection Cases")
+    invoice_count = fields.Integer(compute="_compute_invoice_count")
+    case_count = fields.Integer(compute="_compute_invoice_count")
+    total_rent = fields.Monetary(compute="_compute_totals")
+    total_principal = fields.Monetary(compute="_compute_totals")
+    total_interest = fields.Monetary(compute="_compute_totals")
+    date_activated = fields.Datetime(readonly=True, copy=False)
+    activated_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+
+    # Overdue figures: written by the overdue engine (lease.overdue.engine), set-based.
+    days_overdue = fields.Integer(readonly=True, copy=False, index=True)
+    working_days_overdue = fields.Integer(readonly=True, copy=False)
+    tier_id = fields.Many2one("lease.overdue.tier", "Overdue Tier", readonly=True, copy=False,
+                              index=True)
+    overdue_amount = fields.Monetary(readonly=True, copy=False, help="Unpaid overdue rent.")
+    penalty_amount = fields.Monetary(
+        "Penalty Due", readonly=True, copy=False, help="Accrued and unpaid penalty interest."
+    )
+    overdue_count = fields.Integer(
+        readonly=True, copy=False, help="Installments that went overdue (累计逾期次数)."
+    )
+    overdue_days_total = fields.Integer(
+        "Cumulative Days Overdue", readonly=True, copy=False, help="累计逾期天数."
+    )
+    overdue_last_two_months = fields.Boolean(
+        "Overdue in Each of Last 2 Months", readonly=True, copy=False
+    )
+    amount_band_id = fields.Many2one("lease.amount.band", readonly=True, copy=False)
+    risk_grade = fields.Selection(
+        [("a", "A - Low"), ("b", "B - Medium"), ("c", "C - High"), ("d", "D - Critical")],
+        readonly=True,
+        copy=False,
+        index=True,
+    )
+    current_case_id = fields.Many2one("lease.collection.case", readonly=True, copy=False)
+    occurrence = fields.Integer(
+        readonly=True, copy=False, help="Occurrence number of the current overdue episode."
+    )
+    is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
+
+    _name_company_unique = models.UniqueIndex(
+        "(name, company_id) WHERE name != '/'", "A contract number must be unique."
+    )
+
+    @api.depends("collateral_document_ids.required", "collateral_document_ids.received")
+    def _compute_collateral_complete(self):
+        for contract in self:
+            docs = contract.collateral_document_ids.filtered("required")
+            contract.collateral_complete = all(docs.mapped("received"))
+
+    @api.depends("financed_amount", "company_id.lease_large_amount")
+    def _compute_is_large_amount(self):
+        for contract in self:
+            threshold = contract.company_id.lease_large_amount
+            contract.is_large_amount = bool(threshold) and contract.financed_amount >= threshold
+
+    def _compute_invoice_count(self):
+        moves = self.env["account.move"]._read_group(
+            [("lease_contract_id", "in", self.ids)], ["lease_contract_id"], ["__count"]
+        )
+        move_map = {contract.id: count for contract, count in moves}
+        cases = self.env["lease.collection.case"]._read_group(
+            [("contract_id", "in", self.ids)], ["contract_id"], ["__count"]
+        )
+        case_map = {contract.id: count for contract, count in cases}
+        for contract in self:
+            contract.invoice_count = move_map.get(contract.id, 0)
+            contract.case_count = case_map.get(contract.id, 0)
+
+    @api.depends("installment_ids.amount_rent", "installment_ids.amount_principal",
+                 "installment_ids.amount_interest")
+    def _compute_totals(self):
+        for contract in self:
+            lines = contract.installment_ids
+            contract.total_rent = sum(lines.mapped("amount_rent"))
+            contract.total_principal = sum(lines.mapped("amount_principal"))
+            contract.total_interest = sum(lines.mapped("amount_interest"))
+
+    @api.depends("days_overdue")
+    def _compute_is_overdue(self):
+        for contract in self:
+            contract.is_overdue = contract.days_overdue > 0
+
+    def _search_is_overdue(self, operator, value):
+        if operator not in ("=", "!=", "in", "not in"):
+            raise UserError(self.env._("Unsupported search on 'Overdue'."))
+        positive = (operator in ("=", "in")) == bool(value if operator in ("=", "!=") else True)
+        return [("days_overdue", ">" if positive else "<=", 0)]
+
+    @api.constrains("financed_amount", "term_count", "annual_rate", "penalty_rate",
+                    "inspection_interval_months")
+    def _check_amounts(self):
+        for contract in self:
+            if contract.financed_amount < 0:
+                raise ValidationError(self.env._("The financed amount cannot be negative."))
+            if contract.term_count < 0:
+                raise ValidationError(self.env._("The number of installments cannot be negative."))
+            if contract.annual_rate < 0 or contract.penalty_rate < 0:
+                raise ValidationError(self.env._("Interest and penalty rates cannot be negative."))
+            if contract.inspection_interval_months < 0:
+                raise ValidationError(self.env._("The inspection interval cannot be negative."))
+
+    @api.constrains("date_start", "date_first_due")
+    def _check_dates(self):
+        for contract in self:
+            if (contract.date_start and contract.date_first_due
+                    and contract.date_first_due <= contract.date_start):
+                raise ValidationError(
+                    self.env._("The first due date must come after the start date.")
+                )
+
+    @api.onchange("date_start", "periodicity")
+    def _onchange_date_start(self):
+        if self.date_start and not self.date_first_due:
+            self.date_first_due = self.date_start + relativedelta(
+                months=PERIOD_MONTHS[self.periodicity]
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = self.env["ir.sequence"].next_by_code("lease.contract") or "/"
+        return super().create(vals_list)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_draft(self):
+        if any(contract.state != "draft" for contract in self):
+            raise UserError(self.env._("Only draft contracts can be deleted."))
+
+    # ------------------------------------------------------------------
+    # Schedule (SPEC C2)
+    # ------------------------------------------------------------------
+    def _schedule_values(self):
+        """Return the installment values of the contract's terms (annuity or equal principal)."""
+        self.ensure_one()
+        months = PERIOD_MONTHS[self.periodicity]
+        rate = self.annual_rate / 100.0 * months / 12.0
+        count = self.term_count
+        principal = self.financed_amount
+        precision = self.currency_id.decimal_places
+        if self.schedule_method == "annuity" and rate:
+            rent = float_round(principal * rate / (1 - (1 + rate) ** -count),
+                               precision_digits=precision)
+        elif self.schedule_method == "annuity":
+            rent = float_round(principal / count, precision_digits=precision)
+        else:
+            rent = 0.0
+        balance = principal
+        values = []
+        for index in range(count):
+            interest = float_round(balance * rate, precision_digits=precision)
+            if index == count - 1:
+                part = balance
+            elif self.schedule_method == "annuity":
+                part = rent - interest
+            else:
+                part = float_round(principal / count, precision_digits=precision)
+            part = float_round(part, precision_digits=precision)
+            balance = float_round(balance - part, precision_digits=precision)
+            values.append({
+                "contract_id": self.id,
+                "sequence": index + 1,
+                "date_due": self.date_first_due + relativedelta(months=months * index),
+                "amount_principal": part,
+                "amount_interest": interest,
+            })
+        return values
+
+    def action_generate_schedule(self):
+        for contract in self:
+            if contract.state != "draft":
+                raise UserError(
+                    self.env._("The rent schedule of %(contract)s is locked: the contract is "
+                               "no longer a draft.", contract=contract.name)
+                )
+            problems = contract._term_problems()
+            if problems:
+                raise UserError("\n".join(problems))
+            contract.installment_ids.unlink()
+            self.env["lease.installment"].create(contract._schedule_values())
+        return True
+
+    def _term_problems(self):
+        """Human-readable reasons why the contract's terms cannot make a schedule."""
+        self.ensure_one()
+        _ = self.env._
+        problems = []
+        if float_compare(self.financed_amount, 0.0, precision_digits=2) <= 0:
+            problems.append(_("The financed amount must be positive."))
+        if self.term_count <= 0:
+            problems.append(_("The number of installments must be positive."))
+        if not self.date_start:
+            problems.append(_("The start date is missing."))
+        if not self.date_first_due:
+            problems.append(_("The first due date is missing."))
+        elif self.date_start and self.date_first_due <= self.date_start:
+            problems.append(_("The first due date must come after the start date."))
+        return problems
+
+    def _activation_problems(self):
+        self.ensure_one()
+        _ = self.env._
+        problems = []
+        if self.state != "draft":
+            problems.append(_("Only a draft contract can be activated."))
+        if not self.partner_id:
+            problems.append(_("The lessee is missing."))
+        elif self.partner_id == self.vendor_id:
+            problems.append(_("The lessee and the vendor must differ."))
+        if self.partner_id and self.partner_id._lease_has_arrears(exclude=self):
+            problems.append(_("New business is suspended: %(partner)s has overdue rent on "
+                              "another contract.", partner=self.partner_id.display_name))
+        problems += self._term_problems()
+        lines = self.installment_ids.sorted("sequence")
+        if not lines:
+            problems.append(_("The rent schedule is empty: generate it first."))
+            return problems
+        precision = self.currency_id.decimal_places
+        if float_compare(sum(lines.mapped("amount_principal")), self.financed_amount,
+                         precision_digits=precision):
+            problems.append(_("The schedule's principal (%(sum)s) does not add up to the "
+                              "financed amount (%(amount)s).",
+                              sum=sum(lines.mapped("amount_principal")),
+                              amount=self.financed_amount))
+        previous = self.date_start
+        for line in lines:
+            if line.amount_principal < 0 or line.amount_interest < 0:
+                problems.append(_("Installment %(n)s has a negative amount.", n=line.sequence))
+            if float_is_zero(line.amount_rent, precision_digits=precision):
+                problems.append(_("Installment %(n)s has no rent.", n=line.sequence))
+            if previous and line.date_due <= previous:
+                problems.append(_("Installment %(n)s is not due after the one before it (or "
+                                  "after the start date).", n=line.sequence))
+            previous = line.date_due
+        return problems
+
+    def action_activate(self):
+        """Validate everything and activate; refuses without changing anything."""
+        problems = []
+        for contract in self:
+            found = contract._activation_problems()
+            if found:
+                problems.append(f"{contract.name}:\n- " + "\n- ".join(found))
+        if problems:
+            raise UserError(self.env._("The contract cannot be activated:\n%(problems)s",
+                                       problems="\n".join(problems)))
+        self.write({
+            "state": "active",
+            "date_activated": fields.Datetime.now(),
+            "activated_by_id": self.env.uid,
+        })
+        self.installment_ids.write({"state": "planned"})
+        self._schedule_inspections()
+        return True
+
+    def action_close(self):
+        for contract in self:
+            if contract.state != "active":
+                raise UserError(self.env._("Only an active contract can be closed."))
+            if contract.installment_ids.filtered(lambda line: line.state != "paid"):
+                raise UserError(
+                    self.env._("%(contract)s still has unpaid installments; terminate it "
+                               "instead.", contract=contract.name)
+                )
+        self.write({"state": "closed"})
+
+    def action_terminate(self):
+        if any(contract.state != "active" for contract in self):
+            raise UserError(self.env._("Only an active contract can be terminated."))
+        self.write({"state": "terminated"})
+
+    def action_reset_draft(self):
+        for contract in self:
+            if contract.installment_ids.filtered("move_id"):
+                raise UserError(self.env._("%(contract)s has invoiced rent: it cannot go back to "
+                                           "draft.", contract=contract.name))
+        self.write({"state": "draft"})
+        self.installment_ids.write({"state": "draft"})
+
+    def action_invoice_due(self):
+        """Invoice every installment of these contracts due within the lead time."""
+        self.env["lease.installment"]._invoice_due(contracts=self)
+        return True
+
+    def action_invoice_penalty(self):
+        self.installment_ids._invoice_penalty()
+        return True
+
+    def action_refresh_overdue(self):
+        self.env["lease.overdue.engine"]._run(contract_ids=self.ids)
+        return True
+
+    def action_view_invoices(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice_type")
+        action["domain"] = [("lease_contract_id", "in", self.ids)]
+        action["context"] = {"default_move_type": "out_invoice", "create": False}
+        return action
+
+    def action_view_cases(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "lease_overdue.lease_collection_case_action"
+        )
+        action["domain"] = [("contract_id", "in", self.ids)]
+        action["context"] = {}
+        return action
+
+    # ------------------------------------------------------------------
+    # Post-lease inspections (SPEC K3)
+    # ------------------------------------------------------------------
+    def _schedule_inspections(self):
+        vals_list = []
+        for contract in self:
+            if not contract.inspection_interval_months or not contract.installment_ids:
+                continue
+            end = max(contract.installment_ids.mapped("date_due"))
+            planned = set(contract.inspection_ids.filtered(
+                lambda i: i.kind == "periodic").mapped("date_planned"))
+            step = relativedelta(months=contract.inspection_interval_months)
+            day = contract.date_start + step
+            while day <= end:
+                if day not in planned:
+                    vals_list.append({
+                        "contract_id": contract.id,
+                        "kind": "periodic",
+                        "date_planned": day,
+                        "inspector_id": (contract.risk_officer_id or contract.account_manager_id).id,
+                    })
+                day += step
+        return self.env["lease.asset.inspection"].create(vals_list)
+
+    def _check_schedule_editable(self):
+        for contract in self:
+            if contract.state != "draft":
+                raise UserError(
+                    self.env._("The rent schedule of %(contract)s is locked: the contract is "
+                               "no longer a draft.", contract=contract.name)
+                )

@@ -1,0 +1,391 @@
+"""The overdue engine: set-based recomputation of the whole portfolio (SPEC O1-O7, C3, C4).
+
+Every figure is derived in a fixed number of SQL statements, whatever the size of the
+portfolio: the daily job and the payment hooks call the same ``_run``.
+
+Penalty interest (C3) is exact for partial payments without storing a day-by-day
+ledger. With R the rent, D the due date, T today, and payments p_i on days d_i:
+    penalty(T) = rate * (outstanding * max(T - D, 0) + sum over late p_i of p_i * (d_i - D))
+where a payment made on day d still leaves day d overdue (the day after the due date is
+overdue day 1, D9 L169). ``late_amount_days`` stores the second sum.
+"""
+
+import bisect
+import logging
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+# Risk grade from tier severity + amount band weight (SPEC O3).
+GRADE_SQL = """
+    CASE WHEN %(score)s IS NULL THEN NULL
+         WHEN %(score)s <= 1 THEN 'a'
+         WHEN %(score)s = 2 THEN 'b'
+         WHEN %(score)s <= 4 THEN 'c'
+         ELSE 'd' END
+"""
+
+
+class LeaseOverdueEngine(models.AbstractModel):
+    _name = "lease.overdue.engine"
+    _description = "Overdue Engine"
+
+    @api.model
+    def _cron_daily(self):
+        """Daily scheduled action: invoice upcoming rent, then recompute the portfolio."""
+        self.env["lease.installment"]._invoice_due()
+        self._run()
+
+    @api.model
+    def _run(self, contract_ids=None, date=None):
+        """Recompute installments, contracts, partners, invoices and collection cases.
+
+        :param contract_ids: restrict to these contracts (payment hooks); None = portfolio
+        :param date: the day to compute for (default: today in the user's timezone)
+        """
+        today = date or fields.Date.context_today(self)
+        if contract_ids is not None and not contract_ids:
+            return
+        self.env.flush_all()
+        ids = list(contract_ids) if contract_ids is not None else None
+        self._update_installments(today, ids)
+        self._update_contracts(today, ids)
+        self._update_working_days(today, ids)
+        self._update_partners(ids)
+        self._update_moves(ids)
+        self.env.invalidate_all()
+        self.env["lease.collection.case"]._sync_cases(today, ids)
+        self.env.invalidate_all()
+
+    # ------------------------------------------------------------------
+    def _scope(self, alias, ids, column="contract_id"):
+        if ids is None:
+            return SQL("TRUE")
+        return SQL("%s = ANY(%s)", SQL.identifier(alias, column), ids)
+
+    def _update_installments(self, today, ids):
+        # Daily: only open installments. Targeted: every invoiced one of the contracts,
+        # so that an unreconciled payment reopens a paid installment.
+        if ids is None:
+            scope = SQL("i.state IN ('invoiced', 'overdue')")
+        else:
+            scope = SQL("i.move_id IS NOT NULL AND i.contract_id = ANY(%s)", ids)
+        self.env.cr.execute(SQL(
+            """
+            WITH scope AS (
+                SELECT i.id, i.date_due, i.amount_rent, i.move_id, c.penalty_rate, c.vendor_id
+                  FROM lease_installment i
+                  JOIN lease_contract c ON c.id = i.contract_id
+                 WHERE %(scope)s
+            ),
+            rent AS (
+                SELECT s.id,
+                       SUM(p.debit_amount_currency) AS paid,
+                       SUM(CASE WHEN cl.date > s.date_due
+                                THEN p.debit_amount_currency * (cl.date - s.date_due)
+                                ELSE 0 END) AS late_w,
+                       MAX(cl.date) AS last_date
+                  FROM scope s
+                  JOIN account_move_line dl
+                    ON dl.move_id = s.move_id AND dl.display_type = 'payment_term'
+                  JOIN account_partial_reconcile p ON p.debit_move_id = dl.id
+                  JOIN account_move_line cl ON cl.id = p.credit_move_id
+                 WHERE s.vendor_id IS NULL OR cl.partner_id IS DISTINCT FROM s.vendor_id
+                 GROUP BY s.id
+            ),
+            pen AS (
+                SELECT s.id,
+                       SUM(m.amount_total) AS invoiced,
+                       SUM(m.amount_total - m.amount_residual) AS paid
+                  FROM scope s
+                  JOIN account_move m
+                    ON m.lease_installment_id = s.id AND m.lease_move_kind = 'penalty'
+                   AND m.state = 'posted'
+                 GROUP BY s.id
+            ),
+            pen_date AS (
+                SELECT s.id, MAX(cl.date) AS last_date
+                  FROM scope s
+                  JOIN account_move m
+                    ON m.lease_installment_id = s.id AND m.lease_move_kind = 'penalty'
+                   AND m.state = 'posted'
+                  JOIN account_move_line dl
+                    ON dl.move_id = m.id AND dl.display_type = 'payment_term'
+                  JOIN account_partial_reconcile p ON p.debit_move_id = dl.id
+                  JOIN account_move_line cl ON cl.id = p.credit_move_id
+                 GROUP BY s.id
+            ),
+            calc AS (
+                SELECT s.id, s.date_due,
+                       COALESCE(r.paid, 0) AS paid,
+                       GREATEST(s.amount_rent - COALESCE(r.paid, 0), 0) AS residual,
+                       COALESCE(r.late_w, 0) AS late_w,
+                       r.last_date,
+                       ROUND((s.penalty_rate * (
+                           GREATEST(s.amount_rent - COALESCE(r.paid, 0), 0)
+                             * GREATEST(%(today)s::date - s.date_due, 0)
+                           + COALESCE(r.late_w, 0)))::numeric, 2) AS accrued,
+                       COALESCE(pe.invoiced, 0) AS pen_invoiced,
+                       COALESCE(pe.paid, 0) AS pen_paid,
+                       pd.last_date AS pen_last_date,
+                       m.state AS move_state
+                  FROM scope s
+                  JOIN account_move m ON m.id = s.move_id
+                  LEFT JOIN rent r ON r.id = s.id
+                  LEFT JOIN pen pe ON pe.id = s.id
+                  LEFT JOIN pen_date pd ON pd.id = s.id
+            ),
+            res AS (
+                SELECT c.*,
+                       GREATEST(c.accrued - c.pen_paid, 0) AS pen_due,
+                       (c.move_state = 'posted' AND c.residual <= 0.005
+                        AND c.accrued - c.pen_paid <= 0.005) AS settled
+                  FROM calc c
+            ),
+            fin AS (
+                SELECT r.*,
+                       CASE WHEN r.settled
+                            THEN GREATEST(r.last_date, r.pen_last_date, r.date_due - 1)
+                       END AS settled_on
+                  FROM res r
+            ),
+            out AS (
+                SELECT f.*,
+                       CASE WHEN f.settled OR %(today)s::date <= f.date_due THEN 0
+                            ELSE %(today)s::date - f.date_due END AS days,
+                       CASE WHEN f.settled THEN GREATEST(f.settled_on - f.date_due, 0)
+                            ELSE 0 END AS late
+                  FROM fin f
+            )
+            UPDATE lease_installment i
+               SET amount_paid = o.paid,
+                   amount_residual = o.residual,
+                   late_amount_days = o.late_w,
+                   date_last_payment = o.last_date,
+                   penalty_accrued = o.accrued,
+                   penalty_invoiced = o.pen_invoiced,
+                   penalty_paid = o.pen_paid,
+                   penalty_due = o.pen_due,
+                   date_settled = o.settled_on,
+                   days_overdue = o.days,
+                   days_late = o.late,
+                   tier_id = t.id,
+                   state = CASE WHEN o.move_state != 'posted' THEN 'invoiced'
+                                WHEN o.settled THEN 'paid'
+                                WHEN o.days > 0 THEN 'overdue'
+                                ELSE 'invoiced' END
+              FROM out o
+              LEFT JOIN lease_overdue_tier t
+                ON t.active AND o.days >= t.days_min
+               AND (COALESCE(t.days_max, 0) = 0 OR o.days <= t.days_max)
+             WHERE i.id = o.id
+            """,
+            scope=scope,
+            today=today,
+        ))
+
+    def _update_contracts(self, today, ids):
+        month_start = today.replace(day=1)
+        last_month = month_start - relativedelta(months=1)
+        two_months = month_start - relativedelta(months=2)
+        self.env.cr.execute(SQL(
+            """
+            WITH agg AS (
+                SELECT i.contract_id AS id,
+                       COALESCE(MAX(i.days_overdue), 0) AS days,
+                       COALESCE(SUM(i.amount_residual) FILTER (WHERE i.days_overdue > 0), 0)
+                           AS amount,
+                       COALESCE(SUM(i.penalty_due), 0) AS penalty,
+                       COUNT(*) FILTER (WHERE i.days_overdue > 0 OR i.days_late > 0) AS cnt,
+                       COALESCE(SUM(i.days_overdue + i.days_late), 0) AS total_days,
+                       BOOL_OR((i.days_overdue > 0 OR i.days_late > 0)
+                               AND i.date_due >= %(m1)s AND i.date_due < %(m0)s) AS in_m1,
+                       BOOL_OR((i.days_overdue > 0 OR i.days_late > 0)
+                               AND i.date_due >= %(m2)s AND i.date_due < %(m1)s) AS in_m2
+                  FROM lease_installment i
+                  JOIN lease_contract c ON c.id = i.contract_id
+                 WHERE c.state IN ('active', 'terminated', 'closed') AND %(scope)s
+                 GROUP BY i.contract_id
+            ),
+            graded AS (
+                SELECT a.*, t.id AS tier, t.severity, b.id AS band, b.weight
+                  FROM agg a
+                  LEFT JOIN lease_overdue_tier t
+                    ON t.active AND a.days > 0 AND a.days >= t.days_min
+                   AND (COALESCE(t.days_max, 0) = 0 OR a.days <= t.days_max)
+                  LEFT JOIN LATERAL (
+                        SELECT id, weight FROM lease_amount_band
+                         WHERE active AND a.days > 0 AND a.amount >= amount_min
+                           AND (COALESCE(amount_max, 0) = 0 OR a.amount < amount_max)
+                         ORDER BY amount_min DESC LIMIT 1) b ON TRUE
+            )
+            UPDATE lease_contract c
+               SET days_overdue = g.days,
+                   overdue_amount = g.amount,
+                   penalty_amount = g.penalty,
+                   overdue_count = g.cnt,
+                   overdue_days_total = g.total_days,
+                   overdue_last_two_months = COALESCE(g.in_m1 AND g.in_m2, FALSE),
+                   tier_id = g.tier,
+                   amount_band_id = g.band,
+                   risk_grade = %(grade)s
+              FROM graded g
+             WHERE c.id = g.id
+               AND (c.days_overdue, c.overdue_amount, c.penalty_amount, c.overdue_count,
+                    c.overdue_days_total, c.overdue_last_two_months, c.tier_id,
+                    c.amount_band_id, c.risk_grade)
+                   IS DISTINCT FROM
+                   (g.days, g.amount::numeric, g.penalty::numeric, g.cnt::int,
+                    g.total_days::int, COALESCE(g.in_m1 AND g.in_m2, FALSE), g.tier, g.band,
+                    (%(grade)s)::varchar)
+            """,
+            m0=month_start,
+            m1=last_month,
+            m2=two_months,
+            scope=self._scope("i", ids),
+            grade=SQL(GRADE_SQL, score=SQL("(g.severity + COALESCE(g.weight, 0))")),
+        ))
+
+    def _update_working_days(self, today, ids):
+        """Working days overdue on the company calendar with public holidays (SPEC O5)."""
+        rows = self.env.execute_query(SQL(
+            """
+            SELECT c.id, c.company_id, MIN(i.date_due)
+              FROM lease_contract c
+              JOIN lease_installment i ON i.contract_id = c.id AND i.days_overdue > 0
+             WHERE c.days_overdue > 0 AND %(scope)s
+             GROUP BY c.id, c.company_id
+            """,
+            scope=self._scope("c", ids, column="id"),
+        ))
+        values = []
+        by_company = {}
+        for contract_id, company_id, date_due in rows:
+            by_company.setdefault(company_id, []).append((contract_id, date_due))
+        for company_id, items in by_company.items():
+            company = self.env["res.company"].browse(company_id)
+            start = min(date_due for _, date_due in items)
+            days = self._working_days(company, start + timedelta(days=1), today)
+            for contract_id, date_due in items:
+                count = len(days) - bisect.bisect_right(days, date_due)
+                values.append(SQL("(%s, %s)", contract_id, count))
+        self.env.cr.execute(SQL(
+            """
+            UPDATE lease_contract c SET working_days_overdue = 0
+             WHERE c.working_days_overdue != 0 AND c.days_overdue = 0 AND %(scope)s
+            """,
+            scope=self._scope("c", ids, column="id"),
+        ))
+        if values:
+            self.env.cr.execute(SQL(
+                """
+                UPDATE lease_contract c SET working_days_overdue = v.n
+                  FROM (VALUES %s) AS v(id, n)
+                 WHERE c.id = v.id AND c.working_days_overdue IS DISTINCT FROM v.n
+                """,
+                SQL(", ").join(values),
+            ))
+
+    @api.model
+    def _working_days(self, company, date_from, date_to):
+        """Sorted list of the company's working days in [date_from, date_to]."""
+        if date_to < date_from:
+            return []
+        calendar = company.resource_calendar_id
+        weekdays = {0, 1, 2, 3, 4}
+        if calendar and not calendar.flexible_hours:
+            weekdays = {int(att.dayofweek) for att in calendar.attendance_ids}
+        holidays = set()
+        leaves = self.env["resource.calendar.leaves"].search([
+            ("resource_id", "=", False),
+            ("company_id", "in", [company.id, False]),
+            ("calendar_id", "in", [calendar.id, False]),
+            ("date_from", "<=", fields.Datetime.to_datetime(date_to) + timedelta(days=1)),
+            ("date_to", ">=", fields.Datetime.to_datetime(date_from)),
+        ])
+        for leave in leaves:
+            day = leave.date_from.date()
+            while day <= leave.date_to.date():
+                holidays.add(day)
+                day += timedelta(days=1)
+        days = []
+        day = date_from
+        while day <= date_to:
+            if day.weekday() in weekdays and day not in holidays:
+                days.append(day)
+            day += timedelta(days=1)
+        return days
+
+    @api.model
+    def _add_working_days(self, company, date_from, count):
+        """The day that is ``count`` working days after ``date_from`` (negative: before)."""
+        step = 1 if count >= 0 else -1
+        span = timedelta(days=abs(count) * 3 + 30)
+        if step > 0:
+            days = self._working_days(company, date_from + timedelta(days=1), date_from + span)
+            return days[count - 1] if count else date_from
+        days = self._working_days(company, date_from - span, date_from - timedelta(days=1))
+        return days[count] if count else date_from
+
+    def _update_partners(self, ids):
+        if ids is None:
+            scope = SQL("TRUE")
+        else:
+            scope = SQL(
+                "p.id IN (SELECT COALESCE(pp.commercial_partner_id, pp.id) FROM lease_contract c"
+                " JOIN res_partner pp ON pp.id = c.partner_id WHERE c.id = ANY(%s))",
+                ids,
+            )
+        self.env.cr.execute(SQL(
+            """
+            WITH agg AS (
+                SELECT p.id,
+                       COALESCE(MAX(c.days_overdue), 0) AS days,
+                       COALESCE(SUM(c.overdue_amount), 0) AS amount,
+                       COALESCE(SUM(c.penalty_amount), 0) AS penalty,
+                       COALESCE(SUM(c.overdue_count), 0) AS cnt,
+                       COALESCE(SUM(c.overdue_days_total), 0) AS total_days,
+                       COALESCE(BOOL_OR(c.overdue_last_two_months), FALSE) AS two_months
+                  FROM res_partner p
+                  LEFT JOIN res_partner cp ON cp.commercial_partner_id = p.id
+                  LEFT JOIN lease_contract c
+                    ON c.partner_id = cp.id AND c.state IN ('active', 'terminated', 'closed')
+                 WHERE p.id = p.commercial_partner_id AND %(scope)s
+                 GROUP BY p.id
+                HAVING COUNT(c.id) > 0
+            )
+            UPDATE res_partner p
+               SET lease_days_overdue = a.days,
+                   lease_overdue_amount = a.amount,
+                   lease_penalty_amount = a.penalty,
+                   lease_overdue_count = a.cnt,
+                   lease_overdue_days_total = a.total_days,
+                   lease_overdue_last_two_months = a.two_months,
+                   lease_tier_id = t.id,
+                   lease_is_key_watch = a.cnt > 3
+              FROM agg a
+              LEFT JOIN lease_overdue_tier t
+                ON t.active AND a.days > 0 AND a.days >= t.days_min
+               AND (COALESCE(t.days_max, 0) = 0 OR a.days <= t.days_max)
+             WHERE p.id = a.id
+            """,
+            scope=scope,
+        ))
+
+    def _update_moves(self, ids):
+        self.env.cr.execute(SQL(
+            """
+            UPDATE account_move m
+               SET lease_days_overdue = i.days_overdue, lease_tier_id = i.tier_id
+              FROM lease_installment i
+             WHERE m.lease_installment_id = i.id AND %(scope)s
+               AND (m.lease_days_overdue, m.lease_tier_id)
+                   IS DISTINCT FROM (i.days_overdue, i.tier_id)
+            """,
+            scope=self._scope("i", ids),
+        ))

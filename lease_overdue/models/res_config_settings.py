@@ -1,0 +1,18 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    lease_large_amount = fields.Monetary(
+        related="company_id.lease_large_amount", readonly=False, currency_field="currency_id"
+    )
+    lease_invoice_days_ahead = fields.Integer(
+        related="company_id.lease_invoice_days_ahead", readonly=False
+    )
+    lease_rent_journal_id = fields.Many2one(
+        related="company_id.lease_rent_journal_id", readonly=False
+    )
+    lease_default_penalty_rate = fields.Float(
+        related="company_id.lease_default_penalty_rate", readonly=False
+    )
