@@ -42,6 +42,16 @@ class LeaseCollectionCase(models.Model):
     penalty_amount = fields.Monetary(related="contract_id.penalty_amount")
     risk_grade = fields.Selection(related="contract_id.risk_grade")
     duration_days = fields.Integer("Handling Days", compute="_compute_duration_days")
+    # Exceptions that stop or pause escalation (set by the approval workflow).
+    vendor_objection = fields.Boolean(
+        readonly=True, tracking=True,
+        help="The vendor, who gave a buy-back guarantee, objected in writing: T3/T4 actions "
+             "stop (D9 L193, L198, SPEC E10).",
+    )
+    deferral_until = fields.Date(
+        "Disposal Deferred Until", readonly=True, tracking=True,
+        help="An approved disposal deferral pauses disposal until this day (SPEC E11).",
+    )
 
     _one_open_case = models.UniqueIndex(
         "(contract_id) WHERE state = 'open'", "A contract has one open collection case at most."
