@@ -229,7 +229,7 @@ class LeaseContract(models.Model):
 
     @api.onchange("date_start", "periodicity")
     def _onchange_date_start(self):
-        if self.date_start and not self.date_first_due:
+        if self.date_start:
             self.date_first_due = self.date_start + relativedelta(
                 months=PERIOD_MONTHS[self.periodicity]
             )

@@ -1,0 +1,102 @@
+"""Shared fixtures for the lease_overdue tests: real contracts, invoices and payments."""
+
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.tests import TransactionCase, new_test_user
+
+
+class LeaseTestCase(TransactionCase):
+    """A company with a sales and a bank journal, a lessee, a vendor and one user per role."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.company = cls.env.company
+        cls.currency = cls.company.currency_id
+        cls.bank_journal = cls.env["account.journal"].search(
+            [("type", "=", "bank"), ("company_id", "=", cls.company.id)], limit=1
+        )
+        cls.lessee = cls.env["res.partner"].create({
+            "name": "测试承租人有限公司", "is_company": True,
+            "lease_registration_number": "91330100TEST00001X",
+        })
+        cls.lessee2 = cls.env["res.partner"].create({"name": "第二承租人有限公司",
+                                                     "is_company": True})
+        cls.vendor = cls.env["res.partner"].create({"name": "测试出卖人股份有限公司",
+                                                    "is_company": True})
+        group = "lease_overdue.group_"
+        cls.account_manager = new_test_user(cls.env, "t_am", groups=group + "business")
+        cls.account_manager2 = new_test_user(cls.env, "t_am2", groups=group + "business")
+        cls.collector = new_test_user(cls.env, "t_collector", groups=group + "asset_management")
+        cls.finance_user = new_test_user(cls.env, "t_finance", groups=group + "finance")
+        cls.manager = new_test_user(cls.env, "t_lease_admin", groups=group + "lease_manager")
+        cls.tiers = {
+            code: cls.env.ref(f"lease_overdue.tier_{code[1]}") for code in ("T1", "T2", "T3", "T4")
+        }
+
+    @classmethod
+    def _contract_vals(cls, **overrides):
+        vals = {
+            "partner_id": cls.lessee.id,
+            "vendor_id": cls.vendor.id,
+            "financed_amount": 120000.0,
+            "annual_rate": 0.0,
+            "term_count": 12,
+            "periodicity": "monthly",
+            "schedule_method": "annuity",
+            "date_start": date(2026, 1, 1),
+            "date_first_due": date(2026, 2, 10),
+            "penalty_rate": 0.0005,
+            "account_manager_id": cls.account_manager.id,
+            "collector_id": cls.collector.id,
+        }
+        vals.update(overrides)
+        return vals
+
+    @classmethod
+    def _active_contract(cls, invoice_until=None, **overrides):
+        """An active contract with its rent invoiced up to ``invoice_until`` (posted)."""
+        contract = cls.env["lease.contract"].create(cls._contract_vals(**overrides))
+        contract.action_generate_schedule()
+        contract.action_activate()
+        if invoice_until:
+            lines = contract.installment_ids.filtered(lambda line: line.date_due <= invoice_until)
+            with freeze_time(invoice_until):
+                lines._create_rent_invoices()
+        return contract
+
+    def _pay(self, move, amount, pay_date):
+        """Register a real payment on ``move`` (partial when ``amount`` is less than due)."""
+        vals = {"payment_date": pay_date, "amount": amount, "journal_id": self.bank_journal.id}
+        wizard = self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=move.ids
+        ).create(vals)
+        return wizard._create_payments()
+
+    def _run(self, day, contracts=None):
+        self.env["lease.overdue.engine"]._run(
+            contract_ids=contracts.ids if contracts else None, date=day
+        )
+
+    def _credit_note(self, move, amount, day):
+        """A posted credit note of ``amount`` reconciled with ``move``."""
+        refund = self.env["account.move"].create({
+            "move_type": "out_refund",
+            "partner_id": move.partner_id.id,
+            "invoice_date": day,
+            "date": day,
+            "journal_id": move.journal_id.id,
+            "invoice_line_ids": [Command.create({
+                "name": "rent reduction", "quantity": 1, "price_unit": amount,
+                "tax_ids": [Command.clear()],
+            })],
+        })
+        refund.action_post()
+        (refund | move).line_ids.filtered(
+            lambda aml: aml.account_id.account_type == "asset_receivable"
+        ).reconcile()
+        return refund
