@@ -20,22 +20,34 @@ class LeaseTestCase(TransactionCase):
         cls.bank_journal = cls.env["account.journal"].search(
             [("type", "=", "bank"), ("company_id", "=", cls.company.id)], limit=1
         )
-        cls.lessee = cls.env["res.partner"].create({
-            "name": "测试承租人有限公司", "is_company": True,
-            "lease_registration_number": "91330100TEST00001X",
-        })
-        cls.lessee2 = cls.env["res.partner"].create({"name": "第二承租人有限公司",
-                                                     "is_company": True})
-        cls.vendor = cls.env["res.partner"].create({"name": "测试出卖人股份有限公司",
-                                                    "is_company": True})
+        cls.lessee = cls.env["res.partner"].create(
+            {
+                "name": "测试承租人有限公司",
+                "is_company": True,
+                "lease_registration_number": "91330100TEST00001X",
+            }
+        )
+        cls.lessee2 = cls.env["res.partner"].create(
+            {"name": "第二承租人有限公司", "is_company": True}
+        )
+        cls.vendor = cls.env["res.partner"].create(
+            {"name": "测试出卖人股份有限公司", "is_company": True}
+        )
         group = "lease_overdue.group_"
         cls.account_manager = new_test_user(cls.env, "t_am", groups=group + "business")
-        cls.account_manager2 = new_test_user(cls.env, "t_am2", groups=group + "business")
-        cls.collector = new_test_user(cls.env, "t_collector", groups=group + "asset_management")
+        cls.account_manager2 = new_test_user(
+            cls.env, "t_am2", groups=group + "business"
+        )
+        cls.collector = new_test_user(
+            cls.env, "t_collector", groups=group + "asset_management"
+        )
         cls.finance_user = new_test_user(cls.env, "t_finance", groups=group + "finance")
-        cls.manager = new_test_user(cls.env, "t_lease_admin", groups=group + "lease_manager")
+        cls.manager = new_test_user(
+            cls.env, "t_lease_admin", groups=group + "lease_manager"
+        )
         cls.tiers = {
-            code: cls.env.ref(f"lease_overdue.tier_{code[1]}") for code in ("T1", "T2", "T3", "T4")
+            code: cls.env.ref(f"lease_overdue.tier_{code[1]}")
+            for code in ("T1", "T2", "T3", "T4")
         }
 
     @classmethod
@@ -64,17 +76,25 @@ class LeaseTestCase(TransactionCase):
         contract.action_generate_schedule()
         contract.action_activate()
         if invoice_until:
-            lines = contract.installment_ids.filtered(lambda line: line.date_due <= invoice_until)
+            lines = contract.installment_ids.filtered(
+                lambda line: line.date_due <= invoice_until
+            )
             with freeze_time(invoice_until):
                 lines._create_rent_invoices()
         return contract
 
     def _pay(self, move, amount, pay_date):
         """Register a real payment on ``move`` (partial when ``amount`` is less than due)."""
-        vals = {"payment_date": pay_date, "amount": amount, "journal_id": self.bank_journal.id}
-        wizard = self.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=move.ids
-        ).create(vals)
+        vals = {
+            "payment_date": pay_date,
+            "amount": amount,
+            "journal_id": self.bank_journal.id,
+        }
+        wizard = (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=move.ids)
+            .create(vals)
+        )
         return wizard._create_payments()
 
     def _run(self, day, contracts=None):
@@ -84,17 +104,25 @@ class LeaseTestCase(TransactionCase):
 
     def _credit_note(self, move, amount, day):
         """A posted credit note of ``amount`` reconciled with ``move``."""
-        refund = self.env["account.move"].create({
-            "move_type": "out_refund",
-            "partner_id": move.partner_id.id,
-            "invoice_date": day,
-            "date": day,
-            "journal_id": move.journal_id.id,
-            "invoice_line_ids": [Command.create({
-                "name": "rent reduction", "quantity": 1, "price_unit": amount,
-                "tax_ids": [Command.clear()],
-            })],
-        })
+        refund = self.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": move.partner_id.id,
+                "invoice_date": day,
+                "date": day,
+                "journal_id": move.journal_id.id,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": "rent reduction",
+                            "quantity": 1,
+                            "price_unit": amount,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
         refund.action_post()
         (refund | move).line_ids.filtered(
             lambda aml: aml.account_id.account_type == "asset_receivable"

@@ -3,11 +3,10 @@
 from datetime import date
 
 from freezegun import freeze_time
+from lease_test_common import LeaseTestCase
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form
-
-from lease_test_common import LeaseTestCase
 
 
 class TestContract(LeaseTestCase):
@@ -19,7 +18,9 @@ class TestContract(LeaseTestCase):
         contract.action_generate_schedule()
         lines = contract.installment_ids.sorted("sequence")
         self.assertEqual(len(lines), 12)
-        self.assertAlmostEqual(sum(lines.mapped("amount_principal")), 120000.0, places=2)
+        self.assertAlmostEqual(
+            sum(lines.mapped("amount_principal")), 120000.0, places=2
+        )
         # 120000 * 1% / (1 - 1.01^-12) = 10661.85
         for line in lines[:-1]:
             self.assertAlmostEqual(line.amount_rent, 10661.85, places=2)
@@ -30,15 +31,23 @@ class TestContract(LeaseTestCase):
 
     def test_c2_equal_principal_quarterly(self):
         """C2: equal principal, quarterly: principal constant, interest on the balance."""
-        contract = self.env["lease.contract"].create(self._contract_vals(
-            annual_rate=8.0, financed_amount=400000.0, term_count=4, periodicity="quarterly",
-            schedule_method="equal_principal", date_first_due=date(2026, 4, 1),
-        ))
+        contract = self.env["lease.contract"].create(
+            self._contract_vals(
+                annual_rate=8.0,
+                financed_amount=400000.0,
+                term_count=4,
+                periodicity="quarterly",
+                schedule_method="equal_principal",
+                date_first_due=date(2026, 4, 1),
+            )
+        )
         contract.action_generate_schedule()
         lines = contract.installment_ids.sorted("sequence")
         self.assertEqual(lines.mapped("amount_principal"), [100000.0] * 4)
         # 8 % a year = 2 % a quarter on the outstanding balance.
-        self.assertEqual(lines.mapped("amount_interest"), [8000.0, 6000.0, 4000.0, 2000.0])
+        self.assertEqual(
+            lines.mapped("amount_interest"), [8000.0, 6000.0, 4000.0, 2000.0]
+        )
         self.assertEqual(
             lines.mapped("date_due"),
             [date(2026, 4, 1), date(2026, 7, 1), date(2026, 10, 1), date(2027, 1, 1)],
@@ -63,7 +72,9 @@ class TestContract(LeaseTestCase):
 
     def test_c1_refused_activation_changes_nothing(self):
         """C1: activation validates everything and, when it refuses, changes nothing."""
-        contract = self.env["lease.contract"].create(self._contract_vals(partner_id=False))
+        contract = self.env["lease.contract"].create(
+            self._contract_vals(partner_id=False)
+        )
         contract.action_generate_schedule()
         contract.installment_ids.sorted("sequence")[0].amount_principal = 1.0
         with self.assertRaises(UserError) as error:
@@ -89,17 +100,23 @@ class TestContract(LeaseTestCase):
             self.env["lease.contract"].create(self._contract_vals(financed_amount=-5.0))
         with self.assertRaises(ValidationError):
             self.env["lease.contract"].create(
-                self._contract_vals(date_start=date(2026, 3, 1), date_first_due=date(2026, 2, 1))
+                self._contract_vals(
+                    date_start=date(2026, 3, 1), date_first_due=date(2026, 2, 1)
+                )
             )
-        contract = self.env["lease.contract"].create(self._contract_vals(financed_amount=0.0))
+        contract = self.env["lease.contract"].create(
+            self._contract_vals(financed_amount=0.0)
+        )
         with self.assertRaisesRegex(UserError, "financed amount must be positive"):
             contract.action_generate_schedule()
         self.assertFalse(contract.installment_ids)
         with self.assertRaises(ValidationError):
-            self.env["lease.vendor.advance"].create({
-                "installment_id": self._active_contract().installment_ids[:1].id,
-                "amount": -1.0,
-            })
+            self.env["lease.vendor.advance"].create(
+                {
+                    "installment_id": self._active_contract().installment_ids[:1].id,
+                    "amount": -1.0,
+                }
+            )
 
     def test_c1_form_onchange_proposes_first_due_date(self):
         """C1: the form proposes the first due date one period after the start."""
@@ -114,24 +131,40 @@ class TestContract(LeaseTestCase):
 
     def test_c5_collateral_checklist_completeness(self):
         """C5: the checklist is complete only when every required document is received."""
-        contract = self.env["lease.contract"].create(self._contract_vals(
-            guarantor_ids=[(4, self.lessee2.id)],
-            collateral_document_ids=[
-                (0, 0, {"name": "保证合同", "doc_type": "guarantee", "received": True}),
-                (0, 0, {"name": "抵押登记", "doc_type": "mortgage", "received": False}),
-                (0, 0, {"name": "其他", "doc_type": "other", "required": False}),
-            ],
-        ))
+        contract = self.env["lease.contract"].create(
+            self._contract_vals(
+                guarantor_ids=[(4, self.lessee2.id)],
+                collateral_document_ids=[
+                    (
+                        0,
+                        0,
+                        {"name": "保证合同", "doc_type": "guarantee", "received": True},
+                    ),
+                    (
+                        0,
+                        0,
+                        {"name": "抵押登记", "doc_type": "mortgage", "received": False},
+                    ),
+                    (0, 0, {"name": "其他", "doc_type": "other", "required": False}),
+                ],
+            )
+        )
         self.assertFalse(contract.collateral_complete)
-        contract.collateral_document_ids.filtered(lambda d: d.doc_type == "mortgage").received = True
+        contract.collateral_document_ids.filtered(
+            lambda d: d.doc_type == "mortgage"
+        ).received = True
         self.assertTrue(contract.collateral_complete)
         self.assertEqual(contract.guarantor_ids, self.lessee2)
 
     def test_c7_large_amount_threshold(self):
         """C7: contracts at or above the company's threshold are 'large amount'."""
         self.company.lease_large_amount = 1000000.0
-        small = self.env["lease.contract"].create(self._contract_vals(financed_amount=999999.0))
-        large = self.env["lease.contract"].create(self._contract_vals(financed_amount=1000000.0))
+        small = self.env["lease.contract"].create(
+            self._contract_vals(financed_amount=999999.0)
+        )
+        large = self.env["lease.contract"].create(
+            self._contract_vals(financed_amount=1000000.0)
+        )
         self.assertFalse(small.is_large_amount)
         self.assertTrue(large.is_large_amount)
 
@@ -160,7 +193,9 @@ class TestContract(LeaseTestCase):
             self.assertEqual(line.move_id.lease_contract_id, contract)
         with freeze_time("2026-03-01"):
             self.env["lease.overdue.engine"]._cron_daily()
-        self.assertEqual(len(contract.installment_ids.filtered("move_id")), 2, "no double invoices")
+        self.assertEqual(
+            len(contract.installment_ids.filtered("move_id")), 2, "no double invoices"
+        )
 
     def test_a2_account_manager_sees_only_his_contracts(self):
         """A2: an account manager sees his own contracts and not another's."""
@@ -175,14 +210,14 @@ class TestContract(LeaseTestCase):
             other.installment_ids.with_user(self.account_manager).read(["amount_rent"])
         # The collector sees the contracts he collects, finance sees all.
         self.assertEqual(
-            self.env["lease.contract"].with_user(self.collector).search_count(
-                [("id", "in", (mine | other).ids)]
-            ),
+            self.env["lease.contract"]
+            .with_user(self.collector)
+            .search_count([("id", "in", (mine | other).ids)]),
             2,
         )
         self.assertEqual(
-            self.env["lease.contract"].with_user(self.finance_user).search_count(
-                [("id", "in", (mine | other).ids)]
-            ),
+            self.env["lease.contract"]
+            .with_user(self.finance_user)
+            .search_count([("id", "in", (mine | other).ids)]),
             2,
         )

@@ -26,10 +26,17 @@ class TestFoundation(TransactionCase):
             self.assertNotIn(head, staff.all_implied_ids, dept)
             self.assertEqual(staff.privilege_id, head.privilege_id, dept)
             self.assertEqual(
-                staff.privilege_id.category_id, self.env.ref("lease_overdue.module_category_lease")
+                staff.privilege_id.category_id,
+                self.env.ref("lease_overdue.module_category_lease"),
             )
-            self.assertIn(self.env.ref("lease_overdue.group_lease_user"), staff.all_implied_ids)
-        for xmlid in ("group_review_committee", "group_general_manager", "group_lease_manager"):
+            self.assertIn(
+                self.env.ref("lease_overdue.group_lease_user"), staff.all_implied_ids
+            )
+        for xmlid in (
+            "group_review_committee",
+            "group_general_manager",
+            "group_lease_manager",
+        ):
             group = self.env.ref(f"lease_overdue.{xmlid}")
             self.assertTrue(group.privilege_id, xmlid)
             self.assertIn(self.env.ref("base.group_user"), group.all_implied_ids)
@@ -38,7 +45,9 @@ class TestFoundation(TransactionCase):
         """A1/A2: configuration (tiers, bands) belongs to the configuration manager only."""
         tier = self.env.ref("lease_overdue.tier_1")
         for dept in DEPARTMENTS:
-            user = new_test_user(self.env, f"cfg_{dept}", groups=f"lease_overdue.group_{dept}_head")
+            user = new_test_user(
+                self.env, f"cfg_{dept}", groups=f"lease_overdue.group_{dept}_head"
+            )
             with self.assertRaises(AccessError, msg=dept):
                 tier.with_user(user).write({"days_max": 20})
             with self.assertRaises(AccessError, msg=dept):
@@ -47,14 +56,18 @@ class TestFoundation(TransactionCase):
                 )
             # ... but every department can read the tiers it acts on.
             self.assertEqual(tier.with_user(user).days_max, 15)
-        manager = new_test_user(self.env, "cfg_mgr", groups="lease_overdue.group_lease_manager")
+        manager = new_test_user(
+            self.env, "cfg_mgr", groups="lease_overdue.group_lease_manager"
+        )
         tier.with_user(manager).write({"name": "一级逾期"})
         self.assertEqual(tier.name, "一级逾期")
 
     def test_a1_finance_staff_is_invoicing_user(self):
         """Finance staff can invoice rent: the group implies Odoo's invoicing rights."""
         finance = self.env.ref("lease_overdue.group_finance")
-        self.assertIn(self.env.ref("account.group_account_invoice"), finance.all_implied_ids)
+        self.assertIn(
+            self.env.ref("account.group_account_invoice"), finance.all_implied_ids
+        )
 
     def test_demo_users_one_per_role(self):
         """Demo data: one user per role can log in (documented in the README)."""

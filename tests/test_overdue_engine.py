@@ -3,7 +3,6 @@
 from datetime import date, timedelta
 
 from freezegun import freeze_time
-
 from lease_test_common import LeaseTestCase
 
 DUE = date(2026, 2, 10)  # installment 1 of every contract below: 10 000 rent
@@ -14,8 +13,17 @@ class TestOverdueEngine(LeaseTestCase):
         """O1/O2: the day after the due date is day 1; tiers 1-15, 16-30, 31-45, >=46."""
         contract = self._active_contract(invoice_until=DUE)
         line = contract.installment_ids.sorted("sequence")[0]
-        expected = {0: None, 1: "T1", 15: "T1", 16: "T2", 30: "T2", 31: "T3", 45: "T3",
-                    46: "T4", 120: "T4"}
+        expected = {
+            0: None,
+            1: "T1",
+            15: "T1",
+            16: "T2",
+            30: "T2",
+            31: "T3",
+            45: "T3",
+            46: "T4",
+            120: "T4",
+        }
         for days, code in expected.items():
             self._run(DUE + timedelta(days=days))
             self.assertEqual(line.days_overdue, days, days)
@@ -86,19 +94,28 @@ class TestOverdueEngine(LeaseTestCase):
         line = contract.installment_ids.sorted("sequence")[0]
         with freeze_time("2026-02-18"):
             # The vendor's money, received and reconciled with the lessee's invoice.
-            payment = self.env["account.payment"].create({
-                "partner_id": self.vendor.id, "amount": 10000.0, "payment_type": "inbound",
-                "partner_type": "customer", "journal_id": self.bank_journal.id,
-                "date": date(2026, 2, 18),
-            })
+            payment = self.env["account.payment"].create(
+                {
+                    "partner_id": self.vendor.id,
+                    "amount": 10000.0,
+                    "payment_type": "inbound",
+                    "partner_type": "customer",
+                    "journal_id": self.bank_journal.id,
+                    "date": date(2026, 2, 18),
+                }
+            )
             payment.action_post()
             (payment.move_id | line.move_id).line_ids.filtered(
                 lambda aml: aml.account_id.account_type == "asset_receivable"
             ).reconcile()
-            self.env["lease.vendor.advance"].create({
-                "installment_id": line.id, "amount": 10000.0, "date": date(2026, 2, 18),
-                "payment_id": payment.id,
-            })
+            self.env["lease.vendor.advance"].create(
+                {
+                    "installment_id": line.id,
+                    "amount": 10000.0,
+                    "date": date(2026, 2, 18),
+                    "payment_id": payment.id,
+                }
+            )
         self.assertIn(line.move_id.payment_state, ("paid", "in_payment"))
         self._run(date(2026, 2, 28))
         self.assertEqual(line.vendor_advance_amount, 10000.0)
@@ -123,7 +140,9 @@ class TestOverdueEngine(LeaseTestCase):
 
     def test_o4_counters_two_months_and_key_watch(self):
         """O4/R4: counters over installments, overdue in each of the last 2 months, key watch."""
-        contract = self._active_contract(invoice_until=date(2026, 6, 10), penalty_rate=0.0)
+        contract = self._active_contract(
+            invoice_until=date(2026, 6, 10), penalty_rate=0.0
+        )
         lines = contract.installment_ids.sorted("sequence")
         with freeze_time("2026-06-20"):
             for line, day in zip(lines[:3], (3, 0, 2)):  # two paid late, one on time
@@ -133,36 +152,56 @@ class TestOverdueEngine(LeaseTestCase):
         self.assertEqual(lines[:5].mapped("days_late"), [3, 0, 2, 0, 0])
         self.assertEqual(contract.overdue_count, 4)
         self.assertEqual(contract.overdue_days_total, 3 + 2 + 41 + 10)
-        self.assertTrue(contract.overdue_last_two_months)  # May overdue, April paid late
+        self.assertTrue(
+            contract.overdue_last_two_months
+        )  # May overdue, April paid late
         self.assertTrue(self.lessee.lease_overdue_last_two_months)
-        self.assertTrue(self.lessee.lease_is_key_watch)  # more than 3 overdue installments
+        self.assertTrue(
+            self.lessee.lease_is_key_watch
+        )  # more than 3 overdue installments
         self.assertEqual(self.lessee.lease_overdue_count, 4)
-        self._run(date(2026, 8, 1))  # June overdue, July's rent not invoiced, so not overdue
+        self._run(
+            date(2026, 8, 1)
+        )  # June overdue, July's rent not invoiced, so not overdue
         self.assertFalse(contract.overdue_last_two_months)
 
     def test_o5_working_days_weekend_and_public_holiday(self):
         """O5: '3 working days' skips the weekend and a public holiday of the company."""
         calendar = self.company.resource_calendar_id
-        self.env["resource.calendar.leaves"].create({
-            "name": "公共假日", "calendar_id": calendar.id, "company_id": self.company.id,
-            "date_from": "2026-03-09 00:00:00", "date_to": "2026-03-09 23:59:59",
-        })
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "公共假日",
+                "calendar_id": calendar.id,
+                "company_id": self.company.id,
+                "date_from": "2026-03-09 00:00:00",
+                "date_to": "2026-03-09 23:59:59",
+            }
+        )
         due = date(2026, 3, 6)  # a Friday; 7-8 weekend, Monday 9 public holiday
         contract = self._active_contract(
             date_start=date(2026, 2, 1), date_first_due=due, invoice_until=due
         )
         engine = self.env["lease.overdue.engine"]
-        self.assertEqual(engine._add_working_days(self.company, due, 3), date(2026, 3, 12))
-        self.assertEqual(engine._add_working_days(self.company, due, -5), date(2026, 2, 27))
-        for day, working in ((date(2026, 3, 9), 0), (date(2026, 3, 11), 2),
-                             (date(2026, 3, 12), 3)):
+        self.assertEqual(
+            engine._add_working_days(self.company, due, 3), date(2026, 3, 12)
+        )
+        self.assertEqual(
+            engine._add_working_days(self.company, due, -5), date(2026, 2, 27)
+        )
+        for day, working in (
+            (date(2026, 3, 9), 0),
+            (date(2026, 3, 11), 2),
+            (date(2026, 3, 12), 3),
+        ):
             self._run(day)
             self.assertEqual(contract.working_days_overdue, working, day)
         self.assertEqual(contract.days_overdue, 6)
 
     def test_o7_payment_today_moves_tier_today(self):
         """O7/issue 3: a payment reconciled today updates the contract at once."""
-        contract = self._active_contract(invoice_until=date(2026, 3, 10), penalty_rate=0.0)
+        contract = self._active_contract(
+            invoice_until=date(2026, 3, 10), penalty_rate=0.0
+        )
         first = contract.installment_ids.sorted("sequence")[0]
         with freeze_time("2026-03-12"):
             self._run(date(2026, 3, 12))
@@ -241,9 +280,13 @@ class TestOverdueEngine(LeaseTestCase):
             invoice_until=DUE, financed_amount=24000000.0, partner_id=self.lessee2.id
         )
         self._run(DUE + timedelta(days=5))
-        self.assertEqual(small.amount_band_id, self.env.ref("lease_overdue.amount_band_small"))
+        self.assertEqual(
+            small.amount_band_id, self.env.ref("lease_overdue.amount_band_small")
+        )
         self.assertEqual(small.risk_grade, "a")  # T1 (1) + small (0)
-        self.assertEqual(large.amount_band_id, self.env.ref("lease_overdue.amount_band_large"))
+        self.assertEqual(
+            large.amount_band_id, self.env.ref("lease_overdue.amount_band_large")
+        )
         self.assertEqual(large.risk_grade, "c")  # T1 (1) + large (2) = 3
         self._run(DUE + timedelta(days=50))
         self.assertEqual(large.risk_grade, "d")  # T4 (4) + large (2)
@@ -255,15 +298,24 @@ class TestOverdueEngine(LeaseTestCase):
         Contract = self.env["lease.contract"]
         self.assertIn(contract, Contract.search([("days_overdue", ">=", 16)]))
         self.assertIn(contract, Contract.search([("is_overdue", "=", True)]))
-        groups = dict(Contract._read_group([("id", "=", contract.id)], ["tier_id"], ["__count"]))
+        groups = dict(
+            Contract._read_group([("id", "=", contract.id)], ["tier_id"], ["__count"])
+        )
         self.assertEqual(groups, {self.tiers["T2"]: 1})
-        moves = self.env["account.move"].search([("lease_tier_id", "=", self.tiers["T2"].id)])
+        moves = self.env["account.move"].search(
+            [("lease_tier_id", "=", self.tiers["T2"].id)]
+        )
         self.assertIn(contract.installment_ids[:1].move_id, moves)
         partners = self.env["res.partner"].search([("lease_days_overdue", ">", 15)])
         self.assertIn(self.lessee, partners)
-        self.assertTrue(self.env["lease.installment"].search(
-            [("tier_id", "=", self.tiers["T2"].id), ("contract_id", "=", contract.id)]
-        ))
+        self.assertTrue(
+            self.env["lease.installment"].search(
+                [
+                    ("tier_id", "=", self.tiers["T2"].id),
+                    ("contract_id", "=", contract.id),
+                ]
+            )
+        )
 
     def test_k2_new_business_suspended_for_arrears(self):
         """K2: a lessee with overdue rent cannot get a new contract activated."""

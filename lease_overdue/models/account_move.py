@@ -4,17 +4,30 @@ from odoo import api, fields, models
 class AccountMove(models.Model):
     _inherit = "account.move"
 
-    lease_installment_id = fields.Many2one("lease.installment", "Lease Installment",
-                                           readonly=True, copy=False, index="btree_not_null")
-    lease_contract_id = fields.Many2one("lease.contract", "Lease Contract", readonly=True,
-                                        copy=False, index="btree_not_null")
+    lease_installment_id = fields.Many2one(
+        "lease.installment",
+        "Lease Installment",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+    )
+    lease_contract_id = fields.Many2one(
+        "lease.contract",
+        "Lease Contract",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+    )
     lease_move_kind = fields.Selection(
-        [("rent", "Rent"), ("penalty", "Penalty Interest")], "Lease Invoice Kind",
-        readonly=True, copy=False,
+        [("rent", "Rent"), ("penalty", "Penalty Interest")],
+        "Lease Invoice Kind",
+        readonly=True,
+        copy=False,
     )
     lease_days_overdue = fields.Integer("Lease Days Overdue", readonly=True, copy=False)
-    lease_tier_id = fields.Many2one("lease.overdue.tier", "Lease Overdue Tier", readonly=True,
-                                    copy=False)
+    lease_tier_id = fields.Many2one(
+        "lease.overdue.tier", "Lease Overdue Tier", readonly=True, copy=False
+    )
 
     def _lease_refresh(self):
         contracts = self.lease_contract_id
@@ -30,7 +43,10 @@ class AccountMove(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_lease_rent(self):
         for move in self:
-            if move.lease_move_kind == "rent" and move.lease_installment_id.move_id == move:
+            if (
+                move.lease_move_kind == "rent"
+                and move.lease_installment_id.move_id == move
+            ):
                 move.lease_installment_id.write({"move_id": False, "state": "planned"})
 
 

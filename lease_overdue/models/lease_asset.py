@@ -11,20 +11,30 @@ class LeaseAsset(models.Model):
     _order = "contract_id, id"
 
     name = fields.Char(required=True, tracking=True)
-    contract_id = fields.Many2one("lease.contract", index=True, ondelete="restrict",
-                                  tracking=True)
-    partner_id = fields.Many2one(related="contract_id.partner_id", store=True, string="Lessee")
-    company_id = fields.Many2one("res.company", default=lambda self: self.env.company,
-                                 required=True)
+    contract_id = fields.Many2one(
+        "lease.contract", index=True, ondelete="restrict", tracking=True
+    )
+    partner_id = fields.Many2one(
+        related="contract_id.partner_id", store=True, string="Lessee"
+    )
+    company_id = fields.Many2one(
+        "res.company", default=lambda self: self.env.company, required=True
+    )
     currency_id = fields.Many2one(related="company_id.currency_id")
     serial_number = fields.Char(tracking=True)
     category = fields.Char()
     location = fields.Char(tracking=True)
     value = fields.Monetary("Purchase Value")
     state = fields.Selection(
-        [("leased", "Leased"), ("repossessed", "Repossessed"), ("disposed", "Disposed"),
-         ("returned", "Returned to Lessee")],
-        default="leased", required=True, tracking=True,
+        [
+            ("leased", "Leased"),
+            ("repossessed", "Repossessed"),
+            ("disposed", "Disposed"),
+            ("returned", "Returned to Lessee"),
+        ],
+        default="leased",
+        required=True,
+        tracking=True,
     )
     note = fields.Text()
 
@@ -41,14 +51,22 @@ class LeaseCollateralDocument(models.Model):
     _description = "Collateral or Guarantee Document"
     _order = "contract_id, sequence, id"
 
-    contract_id = fields.Many2one("lease.contract", required=True, ondelete="cascade",
-                                  index=True)
+    contract_id = fields.Many2one(
+        "lease.contract", required=True, ondelete="cascade", index=True
+    )
     sequence = fields.Integer(default=10)
     name = fields.Char(required=True)
     doc_type = fields.Selection(
-        [("mortgage", "Mortgage"), ("pledge", "Pledge"), ("guarantee", "Guarantee Contract"),
-         ("registration", "Registration Certificate"), ("other", "Other")],
-        "Type", default="guarantee", required=True,
+        [
+            ("mortgage", "Mortgage"),
+            ("pledge", "Pledge"),
+            ("guarantee", "Guarantee Contract"),
+            ("registration", "Registration Certificate"),
+            ("other", "Other"),
+        ],
+        "Type",
+        default="guarantee",
+        required=True,
     )
     guarantor_id = fields.Many2one("res.partner")
     required = fields.Boolean(default=True)
@@ -70,9 +88,12 @@ class LeaseVendorAdvance(models.Model):
     _description = "Vendor Advance"
     _order = "date desc, id desc"
 
-    installment_id = fields.Many2one("lease.installment", required=True, ondelete="cascade",
-                                     index=True)
-    contract_id = fields.Many2one(related="installment_id.contract_id", store=True, index=True)
+    installment_id = fields.Many2one(
+        "lease.installment", required=True, ondelete="cascade", index=True
+    )
+    contract_id = fields.Many2one(
+        related="installment_id.contract_id", store=True, index=True
+    )
     vendor_id = fields.Many2one(related="contract_id.vendor_id", store=True)
     currency_id = fields.Many2one(related="installment_id.currency_id")
     date = fields.Date(required=True, default=fields.Date.context_today)
@@ -83,7 +104,9 @@ class LeaseVendorAdvance(models.Model):
     @api.constrains("amount")
     def _check_amount(self):
         if any(advance.amount <= 0 for advance in self):
-            raise ValidationError(self.env._("A vendor advance must be a positive amount."))
+            raise ValidationError(
+                self.env._("A vendor advance must be a positive amount.")
+            )
 
 
 class LeaseAssetInspection(models.Model):
@@ -95,17 +118,27 @@ class LeaseAssetInspection(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "date_planned, id"
 
-    contract_id = fields.Many2one("lease.contract", required=True, ondelete="cascade",
-                                  index=True)
-    partner_id = fields.Many2one(related="contract_id.partner_id", store=True, string="Lessee")
+    contract_id = fields.Many2one(
+        "lease.contract", required=True, ondelete="cascade", index=True
+    )
+    partner_id = fields.Many2one(
+        related="contract_id.partner_id", store=True, string="Lessee"
+    )
     company_id = fields.Many2one(related="contract_id.company_id", store=True)
-    kind = fields.Selection([("periodic", "Periodic Post-lease"), ("overdue", "Overdue On-site")],
-                            default="periodic", required=True)
+    kind = fields.Selection(
+        [("periodic", "Periodic Post-lease"), ("overdue", "Overdue On-site")],
+        default="periodic",
+        required=True,
+    )
     date_planned = fields.Date("Planned", required=True, index=True)
     date_done = fields.Date("Done On")
     inspector_id = fields.Many2one("res.users", "Inspector")
-    state = fields.Selection([("planned", "Planned"), ("done", "Done"), ("cancel", "Cancelled")],
-                             default="planned", required=True, tracking=True)
+    state = fields.Selection(
+        [("planned", "Planned"), ("done", "Done"), ("cancel", "Cancelled")],
+        default="planned",
+        required=True,
+        tracking=True,
+    )
     asset_condition = fields.Selection(
         [("good", "Good"), ("fair", "Fair"), ("poor", "Poor"), ("missing", "Missing")],
     )

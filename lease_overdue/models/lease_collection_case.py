@@ -13,28 +13,49 @@ class LeaseCollectionCase(models.Model):
     _check_company_auto = True
 
     name = fields.Char(required=True, readonly=True, default="/", copy=False)
-    contract_id = fields.Many2one("lease.contract", required=True, readonly=True, index=True,
-                                  ondelete="restrict", check_company=True)
-    partner_id = fields.Many2one(related="contract_id.partner_id", store=True, index=True,
-                                 string="Lessee")
-    company_id = fields.Many2one(related="contract_id.company_id", store=True, index=True)
+    contract_id = fields.Many2one(
+        "lease.contract",
+        required=True,
+        readonly=True,
+        index=True,
+        ondelete="restrict",
+        check_company=True,
+    )
+    partner_id = fields.Many2one(
+        related="contract_id.partner_id", store=True, index=True, string="Lessee"
+    )
+    company_id = fields.Many2one(
+        related="contract_id.company_id", store=True, index=True
+    )
     currency_id = fields.Many2one(related="contract_id.currency_id")
-    collector_id = fields.Many2one(related="contract_id.collector_id", store=True, index=True)
-    account_manager_id = fields.Many2one(related="contract_id.account_manager_id", store=True,
-                                         index=True)
-    state = fields.Selection([("open", "Open"), ("closed", "Closed")], default="open",
-                             required=True, readonly=True, index=True, tracking=True)
+    collector_id = fields.Many2one(
+        related="contract_id.collector_id", store=True, index=True
+    )
+    account_manager_id = fields.Many2one(
+        related="contract_id.account_manager_id", store=True, index=True
+    )
+    state = fields.Selection(
+        [("open", "Open"), ("closed", "Closed")],
+        default="open",
+        required=True,
+        readonly=True,
+        index=True,
+        tracking=True,
+    )
     date_start = fields.Date("First Overdue Day", required=True, readonly=True)
     date_end = fields.Date("Closed On", readonly=True)
     close_reason = fields.Char(readonly=True)
     occurrence = fields.Integer(
-        readonly=True, help="1 for the lessee's first overdue episode, 2 for the second..."
+        readonly=True,
+        help="1 for the lessee's first overdue episode, 2 for the second...",
     )
-    tier_id = fields.Many2one("lease.overdue.tier", "Current Tier", readonly=True,
-                              tracking=True, index=True)
+    tier_id = fields.Many2one(
+        "lease.overdue.tier", "Current Tier", readonly=True, tracking=True, index=True
+    )
     max_tier_id = fields.Many2one("lease.overdue.tier", "Highest Tier", readonly=True)
-    tier_history_ids = fields.One2many("lease.case.tier.history", "case_id", "Tier History",
-                                       readonly=True)
+    tier_history_ids = fields.One2many(
+        "lease.case.tier.history", "case_id", "Tier History", readonly=True
+    )
     days_overdue = fields.Integer(related="contract_id.days_overdue", store=True)
     overdue_count = fields.Integer(related="contract_id.overdue_count")
     overdue_days_total = fields.Integer(related="contract_id.overdue_days_total")
@@ -44,17 +65,21 @@ class LeaseCollectionCase(models.Model):
     duration_days = fields.Integer("Handling Days", compute="_compute_duration_days")
     # Exceptions that stop or pause escalation (set by the approval workflow).
     vendor_objection = fields.Boolean(
-        readonly=True, tracking=True,
+        readonly=True,
+        tracking=True,
         help="The vendor, who gave a buy-back guarantee, objected in writing: T3/T4 actions "
-             "stop (D9 L193, L198, SPEC E10).",
+        "stop (D9 L193, L198, SPEC E10).",
     )
     deferral_until = fields.Date(
-        "Disposal Deferred Until", readonly=True, tracking=True,
+        "Disposal Deferred Until",
+        readonly=True,
+        tracking=True,
         help="An approved disposal deferral pauses disposal until this day (SPEC E11).",
     )
 
     _one_open_case = models.UniqueIndex(
-        "(contract_id) WHERE state = 'open'", "A contract has one open collection case at most."
+        "(contract_id) WHERE state = 'open'",
+        "A contract has one open collection case at most.",
     )
 
     @api.depends("date_start", "date_end")
@@ -62,13 +87,17 @@ class LeaseCollectionCase(models.Model):
         today = fields.Date.context_today(self)
         for case in self:
             end = case.date_end or today
-            case.duration_days = (end - case.date_start).days + 1 if case.date_start else 0
+            case.duration_days = (
+                (end - case.date_start).days + 1 if case.date_start else 0
+            )
 
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].next_by_code("lease.collection.case") or "/"
+                vals["name"] = (
+                    self.env["ir.sequence"].next_by_code("lease.collection.case") or "/"
+                )
         return super().create(vals_list)
 
     # ------------------------------------------------------------------
@@ -76,8 +105,9 @@ class LeaseCollectionCase(models.Model):
     def _sync_cases(self, today, ids):
         """Open, move and close cases after a recomputation, set-based (SPEC O7)."""
         scope = SQL("TRUE") if ids is None else SQL("c.id = ANY(%s)", ids)
-        rows = self.env.execute_query(SQL(
-            """
+        rows = self.env.execute_query(
+            SQL(
+                """
             SELECT c.id, c.days_overdue, c.tier_id, k.id, k.tier_id,
                    (SELECT MIN(i.date_due) FROM lease_installment i
                      WHERE i.contract_id = c.id AND i.days_overdue > 0)
@@ -87,66 +117,91 @@ class LeaseCollectionCase(models.Model):
                AND ((c.days_overdue > 0 AND (k.id IS NULL OR k.tier_id IS DISTINCT FROM c.tier_id))
                     OR (c.days_overdue = 0 AND k.id IS NOT NULL))
             """,
-            scope=scope,
-        ))
+                scope=scope,
+            )
+        )
         if not rows:
             return self.browse()
         to_close = self.browse([r[3] for r in rows if r[1] == 0])
         new_vals = []
         moved = {}
-        for contract_id, days, tier_id, case_id, case_tier_id, first_due in rows:
+        for contract_id, days, tier_id, case_id, _case_tier_id, first_due in rows:
             if days and not case_id:
-                new_vals.append({
-                    "contract_id": contract_id,
-                    "date_start": first_due and fields.Date.add(first_due, days=1) or today,
-                    "tier_id": tier_id,
-                    "max_tier_id": tier_id,
-                })
+                new_vals.append(
+                    {
+                        "contract_id": contract_id,
+                        "date_start": (first_due and fields.Date.add(first_due, days=1))
+                        or today,
+                        "tier_id": tier_id,
+                        "max_tier_id": tier_id,
+                    }
+                )
             elif days:
                 moved.setdefault(tier_id, []).append(case_id)
         quiet = self.with_context(tracking_disable=True, mail_create_nolog=True)
         history = []
         if to_close:
-            to_close.write({"state": "closed", "date_end": today,
-                            "close_reason": self.env._("Paid in full")})
-            history += [{"case_id": case.id, "tier_id": False, "date": today}
-                        for case in to_close]
+            to_close.write(
+                {
+                    "state": "closed",
+                    "date_end": today,
+                    "close_reason": self.env._("Paid in full"),
+                }
+            )
+            history += [
+                {"case_id": case.id, "tier_id": False, "date": today}
+                for case in to_close
+            ]
         new_cases = self.browse()
         if new_vals:
-            contracts = self.env["lease.contract"].browse([v["contract_id"] for v in new_vals])
-            previous = dict(self._read_group(
-                [("partner_id", "in", contracts.partner_id.ids)], ["partner_id"], ["__count"]
-            ))
+            contracts = self.env["lease.contract"].browse(
+                [v["contract_id"] for v in new_vals]
+            )
+            previous = dict(
+                self._read_group(
+                    [("partner_id", "in", contracts.partner_id.ids)],
+                    ["partner_id"],
+                    ["__count"],
+                )
+            )
             seen = {}
             for vals, contract in zip(new_vals, contracts):
                 partner = contract.partner_id
                 seen[partner] = seen.get(partner, previous.get(partner, 0)) + 1
                 vals["occurrence"] = seen[partner]
             new_cases = quiet.create(new_vals)
-            history += [{"case_id": case.id, "tier_id": case.tier_id.id, "date": today}
-                        for case in new_cases]
+            history += [
+                {"case_id": case.id, "tier_id": case.tier_id.id, "date": today}
+                for case in new_cases
+            ]
         for tier_id, case_ids in moved.items():
             cases = self.browse(case_ids)
             cases.write({"tier_id": tier_id})
-            history += [{"case_id": case_id, "tier_id": tier_id, "date": today}
-                        for case_id in case_ids]
+            history += [
+                {"case_id": case_id, "tier_id": tier_id, "date": today}
+                for case_id in case_ids
+            ]
             tier = self.env["lease.overdue.tier"].browse(tier_id)
             for case in cases:
-                if tier and (not case.max_tier_id or tier.days_min > case.max_tier_id.days_min):
+                if tier and (
+                    not case.max_tier_id or tier.days_min > case.max_tier_id.days_min
+                ):
                     case.max_tier_id = tier
         if history:
             self.env["lease.case.tier.history"].create(history)
         self.env.flush_all()
-        self.env.cr.execute(SQL(
-            """
+        self.env.cr.execute(
+            SQL(
+                """
             UPDATE lease_contract c
                SET current_case_id = k.id, occurrence = k.occurrence
               FROM lease_contract c2
               LEFT JOIN lease_collection_case k ON k.contract_id = c2.id AND k.state = 'open'
              WHERE c.id = c2.id AND c.id = ANY(%s)
             """,
-            [r[0] for r in rows],
-        ))
+                [r[0] for r in rows],
+            )
+        )
         self.env.invalidate_all()
         self._on_cases_changed(new_cases, to_close, moved)
         return new_cases
@@ -163,8 +218,9 @@ class LeaseCaseTierHistory(models.Model):
     _description = "Collection Case Tier History"
     _order = "date desc, id desc"
 
-    case_id = fields.Many2one("lease.collection.case", required=True, ondelete="cascade",
-                              index=True)
+    case_id = fields.Many2one(
+        "lease.collection.case", required=True, ondelete="cascade", index=True
+    )
     contract_id = fields.Many2one(related="case_id.contract_id", store=True, index=True)
     tier_id = fields.Many2one("lease.overdue.tier", help="Empty when the case closed.")
     date = fields.Date(required=True, index=True)

@@ -17,7 +17,12 @@ class LeaseContract(models.Model):
     _check_company_auto = True
 
     name = fields.Char(
-        "Contract Number", required=True, copy=False, readonly=True, default="/", tracking=True
+        "Contract Number",
+        required=True,
+        copy=False,
+        readonly=True,
+        default="/",
+        tracking=True,
     )
     state = fields.Selection(
         [
@@ -77,10 +82,16 @@ class LeaseContract(models.Model):
         help="Whether the lessee's actual workplace and residence are local (SPEC C8).",
     )
     account_manager_id = fields.Many2one(
-        "res.users", "Account Manager", tracking=True, index=True, default=lambda self: self.env.user
+        "res.users",
+        "Account Manager",
+        tracking=True,
+        index=True,
+        default=lambda self: self.env.user,
     )
     team_lead_id = fields.Many2one("res.users", "Team Lead", tracking=True, index=True)
-    risk_officer_id = fields.Many2one("res.users", "Risk Officer", tracking=True, index=True)
+    risk_officer_id = fields.Many2one(
+        "res.users", "Risk Officer", tracking=True, index=True
+    )
     collector_id = fields.Many2one("res.users", "Collector", tracking=True, index=True)
 
     financed_amount = fields.Monetary(tracking=True)
@@ -96,7 +107,9 @@ class LeaseContract(models.Model):
         default="annuity",
         required=True,
     )
-    date_start = fields.Date("Start Date", default=fields.Date.context_today, tracking=True)
+    date_start = fields.Date(
+        "Start Date", default=fields.Date.context_today, tracking=True
+    )
     date_first_due = fields.Date("First Due Date", tracking=True)
     penalty_rate = fields.Float(
         "Daily Penalty Rate",
@@ -113,10 +126,18 @@ class LeaseContract(models.Model):
         default=6,
         help="Post-lease inspections (贷后检查) are scheduled at this interval (SPEC K3).",
     )
-    installment_ids = fields.One2many("lease.installment", "contract_id", "Rent Schedule")
-    inspection_ids = fields.One2many("lease.asset.inspection", "contract_id", "Inspections")
-    vendor_advance_ids = fields.One2many("lease.vendor.advance", "contract_id", "Vendor Advances")
-    case_ids = fields.One2many("lease.collection.case", "contract_id", "Collection Cases")
+    installment_ids = fields.One2many(
+        "lease.installment", "contract_id", "Rent Schedule"
+    )
+    inspection_ids = fields.One2many(
+        "lease.asset.inspection", "contract_id", "Inspections"
+    )
+    vendor_advance_ids = fields.One2many(
+        "lease.vendor.advance", "contract_id", "Vendor Advances"
+    )
+    case_ids = fields.One2many(
+        "lease.collection.case", "contract_id", "Collection Cases"
+    )
     invoice_count = fields.Integer(compute="_compute_invoice_count")
     case_count = fields.Integer(compute="_compute_invoice_count")
     total_rent = fields.Monetary(compute="_compute_totals")
@@ -128,11 +149,17 @@ class LeaseContract(models.Model):
     # Overdue figures: written by the overdue engine (lease.overdue.engine), set-based.
     days_overdue = fields.Integer(readonly=True, copy=False, index=True)
     working_days_overdue = fields.Integer(readonly=True, copy=False)
-    tier_id = fields.Many2one("lease.overdue.tier", "Overdue Tier", readonly=True, copy=False,
-                              index=True)
-    overdue_amount = fields.Monetary(readonly=True, copy=False, help="Unpaid overdue rent.")
+    tier_id = fields.Many2one(
+        "lease.overdue.tier", "Overdue Tier", readonly=True, copy=False, index=True
+    )
+    overdue_amount = fields.Monetary(
+        readonly=True, copy=False, help="Unpaid overdue rent."
+    )
     penalty_amount = fields.Monetary(
-        "Penalty Due", readonly=True, copy=False, help="Accrued and unpaid penalty interest."
+        "Penalty Due",
+        readonly=True,
+        copy=False,
+        help="Accrued and unpaid penalty interest.",
     )
     overdue_count = fields.Integer(
         readonly=True, copy=False, help="Installments that went overdue (累计逾期次数)."
@@ -145,16 +172,27 @@ class LeaseContract(models.Model):
     )
     amount_band_id = fields.Many2one("lease.amount.band", readonly=True, copy=False)
     risk_grade = fields.Selection(
-        [("a", "A - Low"), ("b", "B - Medium"), ("c", "C - High"), ("d", "D - Critical")],
+        [
+            ("a", "A - Low"),
+            ("b", "B - Medium"),
+            ("c", "C - High"),
+            ("d", "D - Critical"),
+        ],
         readonly=True,
         copy=False,
         index=True,
     )
-    current_case_id = fields.Many2one("lease.collection.case", readonly=True, copy=False)
-    occurrence = fields.Integer(
-        readonly=True, copy=False, help="Occurrence number of the current overdue episode."
+    current_case_id = fields.Many2one(
+        "lease.collection.case", readonly=True, copy=False
     )
-    is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
+    occurrence = fields.Integer(
+        readonly=True,
+        copy=False,
+        help="Occurrence number of the current overdue episode.",
+    )
+    is_overdue = fields.Boolean(
+        compute="_compute_is_overdue", search="_search_is_overdue"
+    )
 
     _name_company_unique = models.UniqueIndex(
         "(name, company_id) WHERE name != '/'", "A contract number must be unique."
@@ -170,7 +208,9 @@ class LeaseContract(models.Model):
     def _compute_is_large_amount(self):
         for contract in self:
             threshold = contract.company_id.lease_large_amount
-            contract.is_large_amount = bool(threshold) and contract.financed_amount >= threshold
+            contract.is_large_amount = (
+                bool(threshold) and contract.financed_amount >= threshold
+            )
 
     def _compute_invoice_count(self):
         moves = self.env["account.move"]._read_group(
@@ -185,8 +225,11 @@ class LeaseContract(models.Model):
             contract.invoice_count = move_map.get(contract.id, 0)
             contract.case_count = case_map.get(contract.id, 0)
 
-    @api.depends("installment_ids.amount_rent", "installment_ids.amount_principal",
-                 "installment_ids.amount_interest")
+    @api.depends(
+        "installment_ids.amount_rent",
+        "installment_ids.amount_principal",
+        "installment_ids.amount_interest",
+    )
     def _compute_totals(self):
         for contract in self:
             lines = contract.installment_ids
@@ -202,27 +245,45 @@ class LeaseContract(models.Model):
     def _search_is_overdue(self, operator, value):
         if operator not in ("=", "!=", "in", "not in"):
             raise UserError(self.env._("Unsupported search on 'Overdue'."))
-        positive = (operator in ("=", "in")) == bool(value if operator in ("=", "!=") else True)
+        positive = (operator in ("=", "in")) == bool(
+            value if operator in ("=", "!=") else True
+        )
         return [("days_overdue", ">" if positive else "<=", 0)]
 
-    @api.constrains("financed_amount", "term_count", "annual_rate", "penalty_rate",
-                    "inspection_interval_months")
+    @api.constrains(
+        "financed_amount",
+        "term_count",
+        "annual_rate",
+        "penalty_rate",
+        "inspection_interval_months",
+    )
     def _check_amounts(self):
         for contract in self:
             if contract.financed_amount < 0:
-                raise ValidationError(self.env._("The financed amount cannot be negative."))
+                raise ValidationError(
+                    self.env._("The financed amount cannot be negative.")
+                )
             if contract.term_count < 0:
-                raise ValidationError(self.env._("The number of installments cannot be negative."))
+                raise ValidationError(
+                    self.env._("The number of installments cannot be negative.")
+                )
             if contract.annual_rate < 0 or contract.penalty_rate < 0:
-                raise ValidationError(self.env._("Interest and penalty rates cannot be negative."))
+                raise ValidationError(
+                    self.env._("Interest and penalty rates cannot be negative.")
+                )
             if contract.inspection_interval_months < 0:
-                raise ValidationError(self.env._("The inspection interval cannot be negative."))
+                raise ValidationError(
+                    self.env._("The inspection interval cannot be negative.")
+                )
 
     @api.constrains("date_start", "date_first_due")
     def _check_dates(self):
         for contract in self:
-            if (contract.date_start and contract.date_first_due
-                    and contract.date_first_due <= contract.date_start):
+            if (
+                contract.date_start
+                and contract.date_first_due
+                and contract.date_first_due <= contract.date_start
+            ):
                 raise ValidationError(
                     self.env._("The first due date must come after the start date.")
                 )
@@ -238,7 +299,9 @@ class LeaseContract(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].next_by_code("lease.contract") or "/"
+                vals["name"] = (
+                    self.env["ir.sequence"].next_by_code("lease.contract") or "/"
+                )
         return super().create(vals_list)
 
     @api.ondelete(at_uninstall=False)
@@ -258,8 +321,10 @@ class LeaseContract(models.Model):
         principal = self.financed_amount
         precision = self.currency_id.decimal_places
         if self.schedule_method == "annuity" and rate:
-            rent = float_round(principal * rate / (1 - (1 + rate) ** -count),
-                               precision_digits=precision)
+            rent = float_round(
+                principal * rate / (1 - (1 + rate) ** -count),
+                precision_digits=precision,
+            )
         elif self.schedule_method == "annuity":
             rent = float_round(principal / count, precision_digits=precision)
         else:
@@ -276,21 +341,27 @@ class LeaseContract(models.Model):
                 part = float_round(principal / count, precision_digits=precision)
             part = float_round(part, precision_digits=precision)
             balance = float_round(balance - part, precision_digits=precision)
-            values.append({
-                "contract_id": self.id,
-                "sequence": index + 1,
-                "date_due": self.date_first_due + relativedelta(months=months * index),
-                "amount_principal": part,
-                "amount_interest": interest,
-            })
+            values.append(
+                {
+                    "contract_id": self.id,
+                    "sequence": index + 1,
+                    "date_due": self.date_first_due
+                    + relativedelta(months=months * index),
+                    "amount_principal": part,
+                    "amount_interest": interest,
+                }
+            )
         return values
 
     def action_generate_schedule(self):
         for contract in self:
             if contract.state != "draft":
                 raise UserError(
-                    self.env._("The rent schedule of %(contract)s is locked: the contract is "
-                               "no longer a draft.", contract=contract.name)
+                    self.env._(
+                        "The rent schedule of %(contract)s is locked: the contract is "
+                        "no longer a draft.",
+                        contract=contract.name,
+                    )
                 )
             problems = contract._term_problems()
             if problems:
@@ -327,29 +398,48 @@ class LeaseContract(models.Model):
         elif self.partner_id == self.vendor_id:
             problems.append(_("The lessee and the vendor must differ."))
         if self.partner_id and self.partner_id._lease_has_arrears(exclude=self):
-            problems.append(_("New business is suspended: %(partner)s has overdue rent on "
-                              "another contract.", partner=self.partner_id.display_name))
+            problems.append(
+                _(
+                    "New business is suspended: %(partner)s has overdue rent on "
+                    "another contract.",
+                    partner=self.partner_id.display_name,
+                )
+            )
         problems += self._term_problems()
         lines = self.installment_ids.sorted("sequence")
         if not lines:
             problems.append(_("The rent schedule is empty: generate it first."))
             return problems
         precision = self.currency_id.decimal_places
-        if float_compare(sum(lines.mapped("amount_principal")), self.financed_amount,
-                         precision_digits=precision):
-            problems.append(_("The schedule's principal (%(sum)s) does not add up to the "
-                              "financed amount (%(amount)s).",
-                              sum=sum(lines.mapped("amount_principal")),
-                              amount=self.financed_amount))
+        if float_compare(
+            sum(lines.mapped("amount_principal")),
+            self.financed_amount,
+            precision_digits=precision,
+        ):
+            problems.append(
+                _(
+                    "The schedule's principal (%(sum)s) does not add up to the "
+                    "financed amount (%(amount)s).",
+                    sum=sum(lines.mapped("amount_principal")),
+                    amount=self.financed_amount,
+                )
+            )
         previous = self.date_start
         for line in lines:
             if line.amount_principal < 0 or line.amount_interest < 0:
-                problems.append(_("Installment %(n)s has a negative amount.", n=line.sequence))
+                problems.append(
+                    _("Installment %(n)s has a negative amount.", n=line.sequence)
+                )
             if float_is_zero(line.amount_rent, precision_digits=precision):
                 problems.append(_("Installment %(n)s has no rent.", n=line.sequence))
             if previous and line.date_due <= previous:
-                problems.append(_("Installment %(n)s is not due after the one before it (or "
-                                  "after the start date).", n=line.sequence))
+                problems.append(
+                    _(
+                        "Installment %(n)s is not due after the one before it (or "
+                        "after the start date).",
+                        n=line.sequence,
+                    )
+                )
             previous = line.date_due
         return problems
 
@@ -361,13 +451,19 @@ class LeaseContract(models.Model):
             if found:
                 problems.append(f"{contract.name}:\n- " + "\n- ".join(found))
         if problems:
-            raise UserError(self.env._("The contract cannot be activated:\n%(problems)s",
-                                       problems="\n".join(problems)))
-        self.write({
-            "state": "active",
-            "date_activated": fields.Datetime.now(),
-            "activated_by_id": self.env.uid,
-        })
+            raise UserError(
+                self.env._(
+                    "The contract cannot be activated:\n%(problems)s",
+                    problems="\n".join(problems),
+                )
+            )
+        self.write(
+            {
+                "state": "active",
+                "date_activated": fields.Datetime.now(),
+                "activated_by_id": self.env.uid,
+            }
+        )
         self.installment_ids.write({"state": "planned"})
         self._schedule_inspections()
         return True
@@ -378,8 +474,11 @@ class LeaseContract(models.Model):
                 raise UserError(self.env._("Only an active contract can be closed."))
             if contract.installment_ids.filtered(lambda line: line.state != "paid"):
                 raise UserError(
-                    self.env._("%(contract)s still has unpaid installments; terminate it "
-                               "instead.", contract=contract.name)
+                    self.env._(
+                        "%(contract)s still has unpaid installments; terminate it "
+                        "instead.",
+                        contract=contract.name,
+                    )
                 )
         self.write({"state": "closed"})
 
@@ -391,8 +490,12 @@ class LeaseContract(models.Model):
     def action_reset_draft(self):
         for contract in self:
             if contract.installment_ids.filtered("move_id"):
-                raise UserError(self.env._("%(contract)s has invoiced rent: it cannot go back to "
-                                           "draft.", contract=contract.name))
+                raise UserError(
+                    self.env._(
+                        "%(contract)s has invoiced rent: it cannot go back to draft.",
+                        contract=contract.name,
+                    )
+                )
         self.write({"state": "draft"})
         self.installment_ids.write({"state": "draft"})
 
@@ -410,7 +513,9 @@ class LeaseContract(models.Model):
         return True
 
     def action_view_invoices(self):
-        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice_type")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
         action["domain"] = [("lease_contract_id", "in", self.ids)]
         action["context"] = {"default_move_type": "out_invoice", "create": False}
         return action
@@ -432,18 +537,25 @@ class LeaseContract(models.Model):
             if not contract.inspection_interval_months or not contract.installment_ids:
                 continue
             end = max(contract.installment_ids.mapped("date_due"))
-            planned = set(contract.inspection_ids.filtered(
-                lambda i: i.kind == "periodic").mapped("date_planned"))
+            planned = set(
+                contract.inspection_ids.filtered(lambda i: i.kind == "periodic").mapped(
+                    "date_planned"
+                )
+            )
             step = relativedelta(months=contract.inspection_interval_months)
             day = contract.date_start + step
             while day <= end:
                 if day not in planned:
-                    vals_list.append({
-                        "contract_id": contract.id,
-                        "kind": "periodic",
-                        "date_planned": day,
-                        "inspector_id": (contract.risk_officer_id or contract.account_manager_id).id,
-                    })
+                    vals_list.append(
+                        {
+                            "contract_id": contract.id,
+                            "kind": "periodic",
+                            "date_planned": day,
+                            "inspector_id": (
+                                contract.risk_officer_id or contract.account_manager_id
+                            ).id,
+                        }
+                    )
                 day += step
         return self.env["lease.asset.inspection"].create(vals_list)
 
@@ -451,6 +563,9 @@ class LeaseContract(models.Model):
         for contract in self:
             if contract.state != "draft":
                 raise UserError(
-                    self.env._("The rent schedule of %(contract)s is locked: the contract is "
-                               "no longer a draft.", contract=contract.name)
+                    self.env._(
+                        "The rent schedule of %(contract)s is locked: the contract is "
+                        "no longer a draft.",
+                        contract=contract.name,
+                    )
                 )

@@ -56,54 +56,98 @@ class LeaseContract(models.Model):
         today = fields.Date.context_today(self)
         if self.env["res.lang"]._lang_get("zh_CN"):
             self.env["res.users"].search([("login", "in", DEMO_LOGINS)]).lang = "zh_CN"
-        users = {login: ref(f"lease_overdue.demo_user_{login}", raise_if_not_found=False)
-                 for login in DEMO_LOGINS}
+        users = {
+            login: ref(f"lease_overdue.demo_user_{login}", raise_if_not_found=False)
+            for login in DEMO_LOGINS
+        }
         journal = self.env["account.journal"].search(
-            [("type", "in", ("bank", "cash")), ("company_id", "=", self.env.company.id)], limit=1
+            [
+                ("type", "in", ("bank", "cash")),
+                ("company_id", "=", self.env.company.id),
+            ],
+            limit=1,
         )
         contracts = self.browse()
         for index, row in enumerate(DEMO_PORTFOLIO):
-            lessee, vendor, amount, months, rate, days, late, locality, buyback, state = row
+            (
+                lessee,
+                vendor,
+                amount,
+                months,
+                rate,
+                days,
+                late,
+                locality,
+                buyback,
+                state,
+            ) = row
             # The installment (late + 1) falls due ``days`` days ago.
             elapsed = late + (1 if days else 0)
             if state == "closed":
                 elapsed = months
-            first_due = today - relativedelta(days=days or 10, months=max(elapsed - 1, 0))
+            first_due = today - relativedelta(
+                days=days or 10, months=max(elapsed - 1, 0)
+            )
             if state == "closed":
                 first_due = today - relativedelta(months=months, days=5)
             manager = users["account_manager" if index % 3 else "account_manager2"]
             collector = users["collector" if index % 2 else "collector2"]
-            contract = self.create({
-                "partner_id": ref(f"lease_overdue.demo_lessee_{lessee}").id,
-                "vendor_id": ref(f"lease_overdue.demo_vendor_{vendor}").id,
-                "financed_amount": amount,
-                "term_count": months,
-                "annual_rate": rate,
-                "date_start": first_due - relativedelta(months=1),
-                "date_first_due": first_due,
-                "locality": locality,
-                "has_buyback_guarantee": buyback,
-                "account_manager_id": manager.id,
-                "team_lead_id": users["team_lead"].id,
-                "risk_officer_id": users["risk_officer"].id,
-                "collector_id": collector.id,
-                "guarantor_ids": [fields.Command.link(ref(
-                    "lease_overdue.demo_guarantor_" + ("hengtai_holding", "wang", "zjguarantee", "li")[index % 4]
-                ).id)],
-                "asset_ids": [fields.Command.create({
-                    "name": ASSETS[vendor][0],
-                    "category": ASSETS[vendor][1],
-                    "serial_number": f"SN-{2024000 + index * 7:07d}",
-                    "location": ref(f"lease_overdue.demo_lessee_{lessee}").city,
-                    "value": amount * 1.1,
-                })],
-                "collateral_document_ids": [
-                    fields.Command.create({"name": "保证合同", "doc_type": "guarantee",
-                                           "received": True}),
-                    fields.Command.create({"name": "租赁物抵押登记证明", "doc_type": "registration",
-                                           "received": index % 5 != 0}),
-                ],
-            })
+            contract = self.create(
+                {
+                    "partner_id": ref(f"lease_overdue.demo_lessee_{lessee}").id,
+                    "vendor_id": ref(f"lease_overdue.demo_vendor_{vendor}").id,
+                    "financed_amount": amount,
+                    "term_count": months,
+                    "annual_rate": rate,
+                    "date_start": first_due - relativedelta(months=1),
+                    "date_first_due": first_due,
+                    "locality": locality,
+                    "has_buyback_guarantee": buyback,
+                    "account_manager_id": manager.id,
+                    "team_lead_id": users["team_lead"].id,
+                    "risk_officer_id": users["risk_officer"].id,
+                    "collector_id": collector.id,
+                    "guarantor_ids": [
+                        fields.Command.link(
+                            ref(
+                                "lease_overdue.demo_guarantor_"
+                                + ("hengtai_holding", "wang", "zjguarantee", "li")[
+                                    index % 4
+                                ]
+                            ).id
+                        )
+                    ],
+                    "asset_ids": [
+                        fields.Command.create(
+                            {
+                                "name": ASSETS[vendor][0],
+                                "category": ASSETS[vendor][1],
+                                "serial_number": f"SN-{2024000 + index * 7:07d}",
+                                "location": ref(
+                                    f"lease_overdue.demo_lessee_{lessee}"
+                                ).city,
+                                "value": amount * 1.1,
+                            }
+                        )
+                    ],
+                    "collateral_document_ids": [
+                        fields.Command.create(
+                            {
+                                "name": "保证合同",
+                                "doc_type": "guarantee",
+                                "received": True,
+                            }
+                        ),
+                        fields.Command.create(
+                            {
+                                "name": "租赁物抵押登记证明",
+                                "doc_type": "registration",
+                                "received": index % 5 != 0,
+                            }
+                        ),
+                    ],
+                }
+            )
             contract.action_generate_schedule()
             contracts |= contract
             if state != "draft":
@@ -118,7 +162,11 @@ class LeaseContract(models.Model):
                 continue
             contract.action_invoice_due()
             lines = contract.installment_ids.filtered("move_id").sorted("sequence")
-            paid_lines = lines if state == "closed" else lines[:late + (0 if days else len(lines))]
+            paid_lines = (
+                lines
+                if state == "closed"
+                else lines[: late + (0 if days else len(lines))]
+            )
             for position, line in enumerate(paid_lines):
                 was_late = position >= len(paid_lines) - late and state != "closed"
                 pay_date = line.date_due + relativedelta(days=6 if was_late else 0)
@@ -132,7 +180,9 @@ class LeaseContract(models.Model):
         # Rent paid late carries penalty interest: invoice it and let it be paid with the rent.
         for line in late_lines.filtered("penalty_due"):
             penalty = line._invoice_penalty()
-            self._demo_pay(penalty, penalty.amount_total, line.date_last_payment, journal)
+            self._demo_pay(
+                penalty, penalty.amount_total, line.date_last_payment, journal
+            )
         self.browse(
             [c.id for row, c in zip(DEMO_PORTFOLIO, contracts) if row[-1] == "closed"]
         ).action_close()
@@ -144,25 +194,46 @@ class LeaseContract(models.Model):
         advanced = contracts.filtered(lambda c: c.days_overdue == 31)[:1]
         if advanced:
             line = advanced.installment_ids.filtered(lambda i: i.days_overdue)[:1]
-            self.env["lease.vendor.advance"].create({
-                "installment_id": line.id,
-                "amount": line.amount_rent,
-                "date": today - relativedelta(days=3),
-                "note": "出卖人三一重工垫付当期租金",
-            })
+            self.env["lease.vendor.advance"].create(
+                {
+                    "installment_id": line.id,
+                    "amount": line.amount_rent,
+                    "date": today - relativedelta(days=3),
+                    "note": "出卖人三一重工垫付当期租金",
+                }
+            )
         self.env["lease.overdue.engine"]._run()
         return True
 
     @api.model
     def _demo_pay(self, move, amount, date, journal):
-        wizard = self.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=move.ids, lease_defer_overdue=True
-        ).create({"payment_date": date, "amount": amount, "journal_id": journal.id})
+        wizard = (
+            self.env["account.payment.register"]
+            .with_context(
+                active_model="account.move",
+                active_ids=move.ids,
+                lease_defer_overdue=True,
+            )
+            .create({"payment_date": date, "amount": amount, "journal_id": journal.id})
+        )
         return wizard._create_payments()
 
 
 DEMO_LOGINS = [
-    "am_head", "collector", "collector2", "risk_head", "risk_officer", "legal_head", "legal",
-    "biz_head", "team_lead", "account_manager", "account_manager2", "finance_head", "finance",
-    "committee", "gm", "lease_admin",
+    "am_head",
+    "collector",
+    "collector2",
+    "risk_head",
+    "risk_officer",
+    "legal_head",
+    "legal",
+    "biz_head",
+    "team_lead",
+    "account_manager",
+    "account_manager2",
+    "finance_head",
+    "finance",
+    "committee",
+    "gm",
+    "lease_admin",
 ]

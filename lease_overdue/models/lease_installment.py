@@ -17,17 +17,24 @@ class LeaseInstallment(models.Model):
     _order = "contract_id, sequence"
     _rec_names_search = ["contract_id", "move_id"]
 
-    contract_id = fields.Many2one("lease.contract", required=True, ondelete="cascade", index=True)
+    contract_id = fields.Many2one(
+        "lease.contract", required=True, ondelete="cascade", index=True
+    )
     sequence = fields.Integer("No.", required=True, default=1)
     date_due = fields.Date("Due Date", required=True, index=True)
     amount_principal = fields.Monetary("Principal")
     amount_interest = fields.Monetary("Interest")
     amount_rent = fields.Monetary("Rent", compute="_compute_amount_rent", store=True)
     currency_id = fields.Many2one(related="contract_id.currency_id", store=True)
-    company_id = fields.Many2one(related="contract_id.company_id", store=True, index=True)
-    partner_id = fields.Many2one(related="contract_id.partner_id", store=True, index=True,
-                                 string="Lessee")
-    contract_state = fields.Selection(related="contract_id.state", string="Contract Status")
+    company_id = fields.Many2one(
+        related="contract_id.company_id", store=True, index=True
+    )
+    partner_id = fields.Many2one(
+        related="contract_id.partner_id", store=True, index=True, string="Lessee"
+    )
+    contract_state = fields.Selection(
+        related="contract_id.state", string="Contract Status"
+    )
     state = fields.Selection(
         [
             ("draft", "Draft"),
@@ -41,23 +48,35 @@ class LeaseInstallment(models.Model):
         readonly=True,
         index=True,
     )
-    move_id = fields.Many2one("account.move", "Rent Invoice", readonly=True, copy=False,
-                              index="btree_not_null")
-    penalty_move_ids = fields.One2many(
-        "account.move", "lease_installment_id", "Penalty Invoices",
-        domain=[("lease_move_kind", "=", "penalty")], readonly=True,
+    move_id = fields.Many2one(
+        "account.move",
+        "Rent Invoice",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
     )
-    vendor_advance_ids = fields.One2many("lease.vendor.advance", "installment_id",
-                                         "Vendor Advances")
-    vendor_advance_amount = fields.Monetary(compute="_compute_vendor_advance_amount", store=True)
+    penalty_move_ids = fields.One2many(
+        "account.move",
+        "lease_installment_id",
+        "Penalty Invoices",
+        domain=[("lease_move_kind", "=", "penalty")],
+        readonly=True,
+    )
+    vendor_advance_ids = fields.One2many(
+        "lease.vendor.advance", "installment_id", "Vendor Advances"
+    )
+    vendor_advance_amount = fields.Monetary(
+        compute="_compute_vendor_advance_amount", store=True
+    )
 
     # Written by the overdue engine
     amount_paid = fields.Monetary("Rent Paid by Lessee", readonly=True, copy=False)
     amount_residual = fields.Monetary("Rent Outstanding", readonly=True, copy=False)
     late_amount_days = fields.Float(
-        readonly=True, copy=False,
+        readonly=True,
+        copy=False,
         help="Sum over payments made after the due date of amount x days it was late; "
-             "the penalty already earned by rent that has since been paid.",
+        "the penalty already earned by rent that has since been paid.",
     )
     date_last_payment = fields.Date("Last Payment", readonly=True, copy=False)
     penalty_accrued = fields.Monetary("Penalty Accrued", readonly=True, copy=False)
@@ -65,16 +84,21 @@ class LeaseInstallment(models.Model):
     penalty_paid = fields.Monetary(readonly=True, copy=False)
     penalty_due = fields.Monetary("Penalty Unpaid", readonly=True, copy=False)
     date_settled = fields.Date(
-        "Settled On", readonly=True, copy=False,
+        "Settled On",
+        readonly=True,
+        copy=False,
         help="Day rent and accumulated penalty were paid in full (real payment dates).",
     )
     days_overdue = fields.Integer(readonly=True, copy=False, index=True)
     days_late = fields.Integer(
-        "Days Paid Late", readonly=True, copy=False,
+        "Days Paid Late",
+        readonly=True,
+        copy=False,
         help="For a settled installment: days between the due date and settlement.",
     )
-    tier_id = fields.Many2one("lease.overdue.tier", "Overdue Tier", readonly=True, copy=False,
-                              index=True)
+    tier_id = fields.Many2one(
+        "lease.overdue.tier", "Overdue Tier", readonly=True, copy=False, index=True
+    )
 
     _contract_sequence_unique = models.UniqueIndex("(contract_id, sequence)")
     _open_idx = models.Index("(contract_id) WHERE state IN ('invoiced', 'overdue')")
@@ -93,7 +117,9 @@ class LeaseInstallment(models.Model):
     def _compute_display_name(self):
         for line in self:
             line.display_name = self.env._(
-                "%(contract)s #%(n)s", contract=line.contract_id.name or "", n=line.sequence
+                "%(contract)s #%(n)s",
+                contract=line.contract_id.name or "",
+                n=line.sequence,
             )
 
     @api.constrains("amount_principal", "amount_interest")
@@ -101,8 +127,10 @@ class LeaseInstallment(models.Model):
         for line in self:
             if line.amount_principal < 0 or line.amount_interest < 0:
                 raise ValidationError(
-                    self.env._("Installment amounts cannot be negative (installment %(n)s).",
-                               n=line.sequence)
+                    self.env._(
+                        "Installment amounts cannot be negative (installment %(n)s).",
+                        n=line.sequence,
+                    )
                 )
 
     @api.model_create_multi
@@ -114,7 +142,13 @@ class LeaseInstallment(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        locked = {"date_due", "amount_principal", "amount_interest", "sequence", "contract_id"}
+        locked = {
+            "date_due",
+            "amount_principal",
+            "amount_interest",
+            "sequence",
+            "contract_id",
+        }
         if locked & set(vals):
             self.contract_id._check_schedule_editable()
         return super().write(vals)
@@ -133,8 +167,12 @@ class LeaseInstallment(models.Model):
                 [("type", "=", "sale"), ("company_id", "=", company.id)], limit=1
             )
         if not journal:
-            raise UserError(self.env._("No sales journal for rent invoices in %(company)s.",
-                                       company=company.name))
+            raise UserError(
+                self.env._(
+                    "No sales journal for rent invoices in %(company)s.",
+                    company=company.name,
+                )
+            )
         return journal
 
     @api.model
@@ -144,14 +182,19 @@ class LeaseInstallment(models.Model):
         Set-based: one search, one batched create and one post for all of them.
         """
         today = date or fields.Date.context_today(self)
-        domain = [("state", "=", "planned"), ("move_id", "=", False),
-                  ("contract_id.state", "=", "active")]
+        domain = [
+            ("state", "=", "planned"),
+            ("move_id", "=", False),
+            ("contract_id.state", "=", "active"),
+        ]
         if contracts is not None:
             domain.append(("contract_id", "in", contracts.ids))
         lines = self.search(domain)
         lines = lines.filtered(
-            lambda line: line.date_due
-            <= today + timedelta(days=line.company_id.lease_invoice_days_ahead)
+            lambda line: (
+                line.date_due
+                <= today + timedelta(days=line.company_id.lease_invoice_days_ahead)
+            )
         )
         return lines._create_rent_invoices()
 
@@ -162,38 +205,52 @@ class LeaseInstallment(models.Model):
         for line in self:
             contract = line.contract_id
             invoice_lines = [
-                fields.Command.create({
-                    "name": self.env._("Rent %(contract)s installment %(n)s/%(total)s - principal",
-                                       contract=contract.name, n=line.sequence,
-                                       total=contract.term_count),
-                    "quantity": 1,
-                    "price_unit": line.amount_principal,
-                    "tax_ids": [fields.Command.clear()],
-                }),
+                fields.Command.create(
+                    {
+                        "name": self.env._(
+                            "Rent %(contract)s installment %(n)s/%(total)s - principal",
+                            contract=contract.name,
+                            n=line.sequence,
+                            total=contract.term_count,
+                        ),
+                        "quantity": 1,
+                        "price_unit": line.amount_principal,
+                        "tax_ids": [fields.Command.clear()],
+                    }
+                ),
             ]
             if line.amount_interest:
-                invoice_lines.append(fields.Command.create({
-                    "name": self.env._("Rent %(contract)s installment %(n)s/%(total)s - interest",
-                                       contract=contract.name, n=line.sequence,
-                                       total=contract.term_count),
-                    "quantity": 1,
-                    "price_unit": line.amount_interest,
-                    "tax_ids": [fields.Command.clear()],
-                }))
-            vals_list.append({
-                "move_type": "out_invoice",
-                "partner_id": contract.partner_id.id,
-                "company_id": line.company_id.id,
-                "currency_id": line.currency_id.id,
-                "journal_id": self._rent_journal(line.company_id).id,
-                "invoice_date": min(line.date_due, fields.Date.context_today(self)),
-                "invoice_date_due": line.date_due,
-                "invoice_origin": contract.name,
-                "lease_installment_id": line.id,
-                "lease_contract_id": contract.id,
-                "lease_move_kind": "rent",
-                "invoice_line_ids": invoice_lines,
-            })
+                invoice_lines.append(
+                    fields.Command.create(
+                        {
+                            "name": self.env._(
+                                "Rent %(contract)s installment %(n)s/%(total)s - interest",
+                                contract=contract.name,
+                                n=line.sequence,
+                                total=contract.term_count,
+                            ),
+                            "quantity": 1,
+                            "price_unit": line.amount_interest,
+                            "tax_ids": [fields.Command.clear()],
+                        }
+                    )
+                )
+            vals_list.append(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": contract.partner_id.id,
+                    "company_id": line.company_id.id,
+                    "currency_id": line.currency_id.id,
+                    "journal_id": self._rent_journal(line.company_id).id,
+                    "invoice_date": min(line.date_due, fields.Date.context_today(self)),
+                    "invoice_date_due": line.date_due,
+                    "invoice_origin": contract.name,
+                    "lease_installment_id": line.id,
+                    "lease_contract_id": contract.id,
+                    "lease_move_kind": "rent",
+                    "invoice_line_ids": invoice_lines,
+                }
+            )
         moves = self.env["account.move"].create(vals_list)
         # invoice_date_due is recomputed from payment terms on create: force the schedule's.
         for move, line in zip(moves, self):
@@ -213,32 +270,50 @@ class LeaseInstallment(models.Model):
         vals_list = []
         todo = self.env["lease.installment"]
         for line in self:
-            amount = float_round(line.penalty_accrued - line.penalty_invoiced,
-                                 precision_digits=line.currency_id.decimal_places)
-            if float_compare(amount, 0.0, precision_digits=line.currency_id.decimal_places) <= 0:
+            amount = float_round(
+                line.penalty_accrued - line.penalty_invoiced,
+                precision_digits=line.currency_id.decimal_places,
+            )
+            if (
+                float_compare(
+                    amount, 0.0, precision_digits=line.currency_id.decimal_places
+                )
+                <= 0
+            ):
                 continue
             todo |= line
-            vals_list.append({
-                "move_type": "out_invoice",
-                "partner_id": line.partner_id.id,
-                "company_id": line.company_id.id,
-                "currency_id": line.currency_id.id,
-                "journal_id": self._rent_journal(line.company_id).id,
-                "invoice_date": fields.Date.context_today(self),
-                "invoice_origin": line.contract_id.name,
-                "lease_installment_id": line.id,
-                "lease_contract_id": line.contract_id.id,
-                "lease_move_kind": "penalty",
-                "invoice_line_ids": [fields.Command.create({
-                    "name": self.env._("Penalty interest %(contract)s installment %(n)s",
-                                       contract=line.contract_id.name, n=line.sequence),
-                    "quantity": 1,
-                    "price_unit": amount,
-                    "tax_ids": [fields.Command.clear()],
-                })],
-            })
+            vals_list.append(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": line.partner_id.id,
+                    "company_id": line.company_id.id,
+                    "currency_id": line.currency_id.id,
+                    "journal_id": self._rent_journal(line.company_id).id,
+                    "invoice_date": fields.Date.context_today(self),
+                    "invoice_origin": line.contract_id.name,
+                    "lease_installment_id": line.id,
+                    "lease_contract_id": line.contract_id.id,
+                    "lease_move_kind": "penalty",
+                    "invoice_line_ids": [
+                        fields.Command.create(
+                            {
+                                "name": self.env._(
+                                    "Penalty interest %(contract)s installment %(n)s",
+                                    contract=line.contract_id.name,
+                                    n=line.sequence,
+                                ),
+                                "quantity": 1,
+                                "price_unit": amount,
+                                "tax_ids": [fields.Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
         if not vals_list:
-            raise UserError(self.env._("There is no accrued penalty interest left to invoice."))
+            raise UserError(
+                self.env._("There is no accrued penalty interest left to invoice.")
+            )
         moves = self.env["account.move"].create(vals_list)
         moves.action_post()
         self.env["lease.overdue.engine"]._run(contract_ids=todo.contract_id.ids)
@@ -247,8 +322,12 @@ class LeaseInstallment(models.Model):
     def action_invoice(self):
         lines = self.filtered(lambda line: line.state == "planned" and not line.move_id)
         if not lines:
-            raise UserError(self.env._("Only planned installments of active contracts without an "
-                                       "invoice can be invoiced."))
+            raise UserError(
+                self.env._(
+                    "Only planned installments of active contracts without an "
+                    "invoice can be invoiced."
+                )
+            )
         lines._create_rent_invoices()
         return True
 

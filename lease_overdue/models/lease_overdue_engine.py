@@ -75,8 +75,9 @@ class LeaseOverdueEngine(models.AbstractModel):
             scope = SQL("i.state IN ('invoiced', 'overdue')")
         else:
             scope = SQL("i.move_id IS NOT NULL AND i.contract_id = ANY(%s)", ids)
-        self.env.cr.execute(SQL(
-            """
+        self.env.cr.execute(
+            SQL(
+                """
             WITH scope AS (
                 SELECT i.id, i.date_due, i.amount_rent, i.move_id, c.penalty_rate, c.vendor_id
                   FROM lease_installment i
@@ -185,16 +186,18 @@ class LeaseOverdueEngine(models.AbstractModel):
                AND (COALESCE(t.days_max, 0) = 0 OR o.days <= t.days_max)
              WHERE i.id = o.id
             """,
-            scope=scope,
-            today=today,
-        ))
+                scope=scope,
+                today=today,
+            )
+        )
 
     def _update_contracts(self, today, ids):
         month_start = today.replace(day=1)
         last_month = month_start - relativedelta(months=1)
         two_months = month_start - relativedelta(months=2)
-        self.env.cr.execute(SQL(
-            """
+        self.env.cr.execute(
+            SQL(
+                """
             WITH agg AS (
                 SELECT i.contract_id AS id,
                        COALESCE(MAX(i.days_overdue), 0) AS days,
@@ -244,25 +247,28 @@ class LeaseOverdueEngine(models.AbstractModel):
                     g.total_days::int, COALESCE(g.in_m1 AND g.in_m2, FALSE), g.tier, g.band,
                     (%(grade)s)::varchar)
             """,
-            m0=month_start,
-            m1=last_month,
-            m2=two_months,
-            scope=self._scope("i", ids),
-            grade=SQL(GRADE_SQL, score=SQL("(g.severity + COALESCE(g.weight, 0))")),
-        ))
+                m0=month_start,
+                m1=last_month,
+                m2=two_months,
+                scope=self._scope("i", ids),
+                grade=SQL(GRADE_SQL, score=SQL("(g.severity + COALESCE(g.weight, 0))")),
+            )
+        )
 
     def _update_working_days(self, today, ids):
         """Working days overdue on the company calendar with public holidays (SPEC O5)."""
-        rows = self.env.execute_query(SQL(
-            """
+        rows = self.env.execute_query(
+            SQL(
+                """
             SELECT c.id, c.company_id, MIN(i.date_due)
               FROM lease_contract c
               JOIN lease_installment i ON i.contract_id = c.id AND i.days_overdue > 0
              WHERE c.days_overdue > 0 AND %(scope)s
              GROUP BY c.id, c.company_id
             """,
-            scope=self._scope("c", ids, column="id"),
-        ))
+                scope=self._scope("c", ids, column="id"),
+            )
+        )
         values = []
         by_company = {}
         for contract_id, company_id, date_due in rows:
@@ -274,22 +280,26 @@ class LeaseOverdueEngine(models.AbstractModel):
             for contract_id, date_due in items:
                 count = len(days) - bisect.bisect_right(days, date_due)
                 values.append(SQL("(%s, %s)", contract_id, count))
-        self.env.cr.execute(SQL(
-            """
+        self.env.cr.execute(
+            SQL(
+                """
             UPDATE lease_contract c SET working_days_overdue = 0
              WHERE c.working_days_overdue != 0 AND c.days_overdue = 0 AND %(scope)s
             """,
-            scope=self._scope("c", ids, column="id"),
-        ))
+                scope=self._scope("c", ids, column="id"),
+            )
+        )
         if values:
-            self.env.cr.execute(SQL(
-                """
+            self.env.cr.execute(
+                SQL(
+                    """
                 UPDATE lease_contract c SET working_days_overdue = v.n
                   FROM (VALUES %s) AS v(id, n)
                  WHERE c.id = v.id AND c.working_days_overdue IS DISTINCT FROM v.n
                 """,
-                SQL(", ").join(values),
-            ))
+                    SQL(", ").join(values),
+                )
+            )
 
     @api.model
     def _working_days(self, company, date_from, date_to):
@@ -301,13 +311,19 @@ class LeaseOverdueEngine(models.AbstractModel):
         if calendar and not calendar.flexible_hours:
             weekdays = {int(att.dayofweek) for att in calendar.attendance_ids}
         holidays = set()
-        leaves = self.env["resource.calendar.leaves"].search([
-            ("resource_id", "=", False),
-            ("company_id", "in", [company.id, False]),
-            ("calendar_id", "in", [calendar.id, False]),
-            ("date_from", "<=", fields.Datetime.to_datetime(date_to) + timedelta(days=1)),
-            ("date_to", ">=", fields.Datetime.to_datetime(date_from)),
-        ])
+        leaves = self.env["resource.calendar.leaves"].search(
+            [
+                ("resource_id", "=", False),
+                ("company_id", "in", [company.id, False]),
+                ("calendar_id", "in", [calendar.id, False]),
+                (
+                    "date_from",
+                    "<=",
+                    fields.Datetime.to_datetime(date_to) + timedelta(days=1),
+                ),
+                ("date_to", ">=", fields.Datetime.to_datetime(date_from)),
+            ]
+        )
         for leave in leaves:
             day = leave.date_from.date()
             while day <= leave.date_to.date():
@@ -327,9 +343,13 @@ class LeaseOverdueEngine(models.AbstractModel):
         step = 1 if count >= 0 else -1
         span = timedelta(days=abs(count) * 3 + 30)
         if step > 0:
-            days = self._working_days(company, date_from + timedelta(days=1), date_from + span)
+            days = self._working_days(
+                company, date_from + timedelta(days=1), date_from + span
+            )
             return days[count - 1] if count else date_from
-        days = self._working_days(company, date_from - span, date_from - timedelta(days=1))
+        days = self._working_days(
+            company, date_from - span, date_from - timedelta(days=1)
+        )
         return days[count] if count else date_from
 
     def _update_partners(self, ids):
@@ -341,8 +361,9 @@ class LeaseOverdueEngine(models.AbstractModel):
                 " JOIN res_partner pp ON pp.id = c.partner_id WHERE c.id = ANY(%s))",
                 ids,
             )
-        self.env.cr.execute(SQL(
-            """
+        self.env.cr.execute(
+            SQL(
+                """
             WITH agg AS (
                 SELECT p.id,
                        COALESCE(MAX(c.days_overdue), 0) AS days,
@@ -374,12 +395,14 @@ class LeaseOverdueEngine(models.AbstractModel):
                AND (COALESCE(t.days_max, 0) = 0 OR a.days <= t.days_max)
              WHERE p.id = a.id
             """,
-            scope=scope,
-        ))
+                scope=scope,
+            )
+        )
 
     def _update_moves(self, ids):
-        self.env.cr.execute(SQL(
-            """
+        self.env.cr.execute(
+            SQL(
+                """
             UPDATE account_move m
                SET lease_days_overdue = i.days_overdue, lease_tier_id = i.tier_id
               FROM lease_installment i
@@ -387,5 +410,6 @@ class LeaseOverdueEngine(models.AbstractModel):
                AND (m.lease_days_overdue, m.lease_tier_id)
                    IS DISTINCT FROM (i.days_overdue, i.tier_id)
             """,
-            scope=self._scope("i", ids),
-        ))
+                scope=self._scope("i", ids),
+            )
+        )

@@ -1,3 +1,5 @@
+from itertools import pairwise
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -15,7 +17,8 @@ class LeaseOverdueTier(models.Model):
         "From Day", required=True, help="First overdue day of the tier (inclusive)."
     )
     days_max = fields.Integer(
-        "To Day", help="Last overdue day of the tier (inclusive); 0 means no upper bound."
+        "To Day",
+        help="Last overdue day of the tier (inclusive); 0 means no upper bound.",
     )
     severity = fields.Integer(
         default=1,
@@ -31,7 +34,10 @@ class LeaseOverdueTier(models.Model):
         for tier in self:
             if tier.days_min < 1:
                 raise ValidationError(
-                    self.env._("Tier %(tier)s must start on overdue day 1 or later.", tier=tier.name)
+                    self.env._(
+                        "Tier %(tier)s must start on overdue day 1 or later.",
+                        tier=tier.name,
+                    )
                 )
             if tier.days_max and tier.days_max < tier.days_min:
                 raise ValidationError(
@@ -43,11 +49,13 @@ class LeaseOverdueTier(models.Model):
                     )
                 )
         tiers = self.search([])
-        for first, second in zip(tiers, tiers[1:]):
+        for first, second in pairwise(tiers):
             if not first.days_max or first.days_max >= second.days_min:
                 raise ValidationError(
                     self.env._(
-                        "Overdue tiers %(a)s and %(b)s overlap.", a=first.name, b=second.name
+                        "Overdue tiers %(a)s and %(b)s overlap.",
+                        a=first.name,
+                        b=second.name,
                     )
                 )
 
@@ -72,8 +80,12 @@ class LeaseAmountBand(models.Model):
 
     name = fields.Char(required=True, translate=True)
     amount_min = fields.Float("From Amount", required=True, default=0.0)
-    amount_max = fields.Float("To Amount", help="Upper bound (exclusive); 0 means no bound.")
-    weight = fields.Integer(default=0, help="Added to the tier's severity to give the grade.")
+    amount_max = fields.Float(
+        "To Amount", help="Upper bound (exclusive); 0 means no bound."
+    )
+    weight = fields.Integer(
+        default=0, help="Added to the tier's severity to give the grade."
+    )
     active = fields.Boolean(default=True)
 
     @api.constrains("amount_min", "amount_max")
@@ -83,6 +95,8 @@ class LeaseAmountBand(models.Model):
                 raise ValidationError(self.env._("Amount bands cannot be negative."))
             if band.amount_max and band.amount_max <= band.amount_min:
                 raise ValidationError(
-                    self.env._("Amount band %(band)s: the upper bound must exceed the lower bound.",
-                               band=band.name)
+                    self.env._(
+                        "Amount band %(band)s: the upper bound must exceed the lower bound.",
+                        band=band.name,
+                    )
                 )

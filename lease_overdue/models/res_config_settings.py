@@ -5,7 +5,9 @@ class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
     lease_large_amount = fields.Monetary(
-        related="company_id.lease_large_amount", readonly=False, currency_field="currency_id"
+        related="company_id.lease_large_amount",
+        readonly=False,
+        currency_field="currency_id",
     )
     lease_invoice_days_ahead = fields.Integer(
         related="company_id.lease_invoice_days_ahead", readonly=False
