@@ -373,33 +373,33 @@ class LeaseContract(models.Model):
     def _term_problems(self):
         """Human-readable reasons why the contract's terms cannot make a schedule."""
         self.ensure_one()
-        _ = self.env._
         problems = []
         if float_compare(self.financed_amount, 0.0, precision_digits=2) <= 0:
-            problems.append(_("The financed amount must be positive."))
+            problems.append(self.env._("The financed amount must be positive."))
         if self.term_count <= 0:
-            problems.append(_("The number of installments must be positive."))
+            problems.append(self.env._("The number of installments must be positive."))
         if not self.date_start:
-            problems.append(_("The start date is missing."))
+            problems.append(self.env._("The start date is missing."))
         if not self.date_first_due:
-            problems.append(_("The first due date is missing."))
+            problems.append(self.env._("The first due date is missing."))
         elif self.date_start and self.date_first_due <= self.date_start:
-            problems.append(_("The first due date must come after the start date."))
+            problems.append(
+                self.env._("The first due date must come after the start date.")
+            )
         return problems
 
     def _activation_problems(self):
         self.ensure_one()
-        _ = self.env._
         problems = []
         if self.state != "draft":
-            problems.append(_("Only a draft contract can be activated."))
+            problems.append(self.env._("Only a draft contract can be activated."))
         if not self.partner_id:
-            problems.append(_("The lessee is missing."))
+            problems.append(self.env._("The lessee is missing."))
         elif self.partner_id == self.vendor_id:
-            problems.append(_("The lessee and the vendor must differ."))
+            problems.append(self.env._("The lessee and the vendor must differ."))
         if self.partner_id and self.partner_id._lease_has_arrears(exclude=self):
             problems.append(
-                _(
+                self.env._(
                     "New business is suspended: %(partner)s has overdue rent on "
                     "another contract.",
                     partner=self.partner_id.display_name,
@@ -408,7 +408,9 @@ class LeaseContract(models.Model):
         problems += self._term_problems()
         lines = self.installment_ids.sorted("sequence")
         if not lines:
-            problems.append(_("The rent schedule is empty: generate it first."))
+            problems.append(
+                self.env._("The rent schedule is empty: generate it first.")
+            )
             return problems
         precision = self.currency_id.decimal_places
         if float_compare(
@@ -417,7 +419,7 @@ class LeaseContract(models.Model):
             precision_digits=precision,
         ):
             problems.append(
-                _(
+                self.env._(
                     "The schedule's principal (%(sum)s) does not add up to the "
                     "financed amount (%(amount)s).",
                     sum=sum(lines.mapped("amount_principal")),
@@ -428,13 +430,17 @@ class LeaseContract(models.Model):
         for line in lines:
             if line.amount_principal < 0 or line.amount_interest < 0:
                 problems.append(
-                    _("Installment %(n)s has a negative amount.", n=line.sequence)
+                    self.env._(
+                        "Installment %(n)s has a negative amount.", n=line.sequence
+                    )
                 )
             if float_is_zero(line.amount_rent, precision_digits=precision):
-                problems.append(_("Installment %(n)s has no rent.", n=line.sequence))
+                problems.append(
+                    self.env._("Installment %(n)s has no rent.", n=line.sequence)
+                )
             if previous and line.date_due <= previous:
                 problems.append(
-                    _(
+                    self.env._(
                         "Installment %(n)s is not due after the one before it (or "
                         "after the start date).",
                         n=line.sequence,
