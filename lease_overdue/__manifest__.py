@@ -31,6 +31,9 @@
         "data/lease_overdue_demo_partners.xml",
         "data/lease_overdue_demo_contracts.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["lease_overdue/static/tests/tours/*.js"],
+    },
     "application": True,
     "installable": True,
 }

@@ -326,3 +326,27 @@ class TestOverdueEngine(LeaseTestCase):
         with self.assertRaisesRegex(Exception, "suspended"):
             contract.action_activate()
         self.assertEqual(contract.state, "draft")
+
+    def test_o7_payment_by_finance_staff_updates_figures(self):
+        """O7/A2: a finance clerk's payment updates the figures and closes the case."""
+        contract = self._active_contract(invoice_until=DUE, penalty_rate=0.0)
+        line = contract.installment_ids.sorted("sequence")[0]
+        self._run(DUE + timedelta(days=3))
+        case = contract.current_case_id
+        self.assertEqual(case.state, "open")
+        with freeze_time(DUE + timedelta(days=4)):
+            wizard = (
+                self.env["account.payment.register"]
+                .with_user(self.finance_user)
+                .with_context(active_model="account.move", active_ids=line.move_id.ids)
+                .create(
+                    {
+                        "payment_date": DUE + timedelta(days=4),
+                        "journal_id": self.bank_journal.id,
+                    }
+                )
+            )
+            wizard._create_payments()
+        self.assertEqual(line.state, "paid")
+        self.assertEqual(line.days_late, 4)
+        self.assertEqual(case.state, "closed")

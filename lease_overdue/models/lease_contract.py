@@ -563,7 +563,8 @@ class LeaseContract(models.Model):
                         }
                     )
                 day += step
-        return self.env["lease.asset.inspection"].create(vals_list)
+        # The schedule is the system's doing, whoever activates the contract.
+        return self.env["lease.asset.inspection"].sudo().create(vals_list)
 
     def _check_schedule_editable(self):
         for contract in self:

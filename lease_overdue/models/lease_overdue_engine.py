@@ -51,6 +51,8 @@ class LeaseOverdueEngine(models.AbstractModel):
         today = date or fields.Date.context_today(self)
         if contract_ids is not None and not contract_ids:
             return
+        # A system computation: whoever registers the payment, the figures and cases follow.
+        self = self.sudo()  # noqa: PLW0642
         self.env.flush_all()
         ids = list(contract_ids) if contract_ids is not None else None
         self._update_installments(today, ids)
