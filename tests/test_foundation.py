@@ -87,3 +87,22 @@ class TestFoundation(TransactionCase):
             user = self.env["res.users"].search([("login", "=", login)])
             self.assertTrue(user, login)
             self.assertTrue(user.has_group(f"lease_overdue.{group}"), login)
+
+    def test_demo_portfolio_every_tier_has_cases(self):
+        """Demo data: about 30 contracts in every state, every tier with open cases."""
+        contracts = self.env["lease.contract"].search(
+            [("partner_id.lease_registration_number", "!=", False)]
+        )
+        self.assertGreaterEqual(len(contracts), 30)
+        self.assertEqual(
+            set(contracts.mapped("state")), {"draft", "active", "closed", "terminated"}
+        )
+        self.env["lease.overdue.engine"]._run()
+        cases = self.env["lease.collection.case"].search([("state", "=", "open")])
+        self.assertEqual(set(cases.mapped("tier_id.code")), {"T1", "T2", "T3", "T4"})
+        self.assertTrue(
+            contracts.installment_ids.move_id.filtered(
+                lambda m: m.payment_state == "partial"
+            )
+        )
+        self.assertTrue(self.env["lease.vendor.advance"].search_count([]))

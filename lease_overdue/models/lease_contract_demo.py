@@ -187,11 +187,11 @@ class LeaseContract(models.Model):
             [c.id for row, c in zip(DEMO_PORTFOLIO, contracts) if row[-1] == "closed"]
         ).action_close()
         # A partial payment and a vendor advance, as they happen in real portfolios.
-        partial = contracts.filtered(lambda c: c.days_overdue == 16)[:1]
+        partial = contracts.filtered(lambda c: c.tier_id.code == "T2")[:1]
         if partial:
             line = partial.installment_ids.filtered(lambda i: i.days_overdue)[:1]
             self._demo_pay(line.move_id, round(line.amount_rent / 2, 2), today, journal)
-        advanced = contracts.filtered(lambda c: c.days_overdue == 31)[:1]
+        advanced = contracts.filtered(lambda c: c.tier_id.code == "T3" and c.has_buyback_guarantee)[:1]
         if advanced:
             line = advanced.installment_ids.filtered(lambda i: i.days_overdue)[:1]
             self.env["lease.vendor.advance"].create(
