@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_compare, float_round
+from odoo.tools import SQL, float_compare, float_round
 
 
 class LeaseInstallment(models.Model):
@@ -160,20 +160,53 @@ class LeaseInstallment(models.Model):
     # ------------------------------------------------------------------
     # Invoicing
     # ------------------------------------------------------------------
-    def _rent_journal(self, company):
-        journal = company.lease_rent_journal_id
-        if not journal:
-            journal = self.env["account.journal"].search(
-                [("type", "=", "sale"), ("company_id", "=", company.id)], limit=1
-            )
-        if not journal:
-            raise UserError(
-                self.env._(
-                    "No sales journal for rent invoices in %(company)s.",
-                    company=company.name,
+    def _rent_journals(self):
+        """The sales journal of rent and penalty invoices, per company of ``self``."""
+        journals = {}
+        for company in self.company_id:
+            journal = company.lease_rent_journal_id or self.env[
+                "account.journal"
+            ].search([("type", "=", "sale"), ("company_id", "=", company.id)], limit=1)
+            if not journal:
+                raise UserError(
+                    self.env._(
+                        "No sales journal for rent invoices in %(company)s.",
+                        company=company.name,
+                    )
                 )
-            )
-        return journal
+            journals[company] = journal
+        return journals
+
+    def _invoice_vals(self, kind, journal, invoice_date, lines):
+        """Values of a customer invoice of this installment; ``lines``: [(label, amount)]."""
+        self.ensure_one()
+        return {
+            "move_type": "out_invoice",
+            "partner_id": self.partner_id.id,
+            "company_id": self.company_id.id,
+            "currency_id": self.currency_id.id,
+            "journal_id": journal.id,
+            "invoice_date": invoice_date,
+            # No payment term: the due date is the schedule's, never recomputed.
+            "invoice_payment_term_id": False,
+            "invoice_date_due": self.date_due if kind == "rent" else invoice_date,
+            "invoice_origin": self.contract_id.name,
+            "lease_installment_id": self.id,
+            "lease_contract_id": self.contract_id.id,
+            "lease_move_kind": kind,
+            "invoice_line_ids": [
+                fields.Command.create(
+                    {
+                        "name": label,
+                        "quantity": 1,
+                        "price_unit": amount,
+                        "tax_ids": [fields.Command.clear()],
+                    }
+                )
+                for label, amount in lines
+                if amount
+            ],
+        }
 
     @api.model
     def _invoice_due(self, contracts=None, date=None):
@@ -201,65 +234,46 @@ class LeaseInstallment(models.Model):
     def _create_rent_invoices(self):
         if not self:
             return self.env["account.move"]
+        journals = self._rent_journals()
+        today = fields.Date.context_today(self)
         vals_list = []
         for line in self:
-            contract = line.contract_id
-            invoice_lines = [
-                fields.Command.create(
-                    {
-                        "name": self.env._(
-                            "Rent %(contract)s installment %(n)s/%(total)s - principal",
-                            contract=contract.name,
-                            n=line.sequence,
-                            total=contract.term_count,
-                        ),
-                        "quantity": 1,
-                        "price_unit": line.amount_principal,
-                        "tax_ids": [fields.Command.clear()],
-                    }
-                ),
-            ]
-            if line.amount_interest:
-                invoice_lines.append(
-                    fields.Command.create(
-                        {
-                            "name": self.env._(
-                                "Rent %(contract)s installment %(n)s/%(total)s - interest",
-                                contract=contract.name,
-                                n=line.sequence,
-                                total=contract.term_count,
-                            ),
-                            "quantity": 1,
-                            "price_unit": line.amount_interest,
-                            "tax_ids": [fields.Command.clear()],
-                        }
-                    )
-                )
+            label = self.env._(
+                "Rent %(contract)s installment %(n)s/%(total)s",
+                contract=line.contract_id.name,
+                n=line.sequence,
+                total=line.contract_id.term_count,
+            )
             vals_list.append(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": contract.partner_id.id,
-                    "company_id": line.company_id.id,
-                    "currency_id": line.currency_id.id,
-                    "journal_id": self._rent_journal(line.company_id).id,
-                    "invoice_date": min(line.date_due, fields.Date.context_today(self)),
-                    "invoice_date_due": line.date_due,
-                    "invoice_origin": contract.name,
-                    "lease_installment_id": line.id,
-                    "lease_contract_id": contract.id,
-                    "lease_move_kind": "rent",
-                    "invoice_line_ids": invoice_lines,
-                }
+                line._invoice_vals(
+                    "rent",
+                    journals[line.company_id],
+                    min(line.date_due, today),
+                    [
+                        (
+                            self.env._("%(rent)s - principal", rent=label),
+                            line.amount_principal,
+                        ),
+                        (
+                            self.env._("%(rent)s - interest", rent=label),
+                            line.amount_interest,
+                        ),
+                    ],
+                )
             )
         moves = self.env["account.move"].create(vals_list)
-        # invoice_date_due is recomputed from payment terms on create: force the schedule's.
-        for move, line in zip(moves, self):
-            move.line_ids.filtered(
-                lambda aml: aml.display_type == "payment_term"
-            ).date_maturity = line.date_due
         moves.action_post()
-        for move, line in zip(moves, self):
-            line.write({"move_id": move.id, "state": "invoiced"})
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE lease_installment i SET move_id = m.id, state = 'invoiced'
+                  FROM account_move m
+                 WHERE m.lease_installment_id = i.id AND m.id = ANY(%s)
+                """,
+                moves.ids,
+            )
+        )
+        self.invalidate_recordset(["move_id", "state"])
         if not self.env.context.get("lease_defer_overdue"):
             self.env["lease.overdue.engine"]._run(contract_ids=self.contract_id.ids)
         return moves
@@ -267,48 +281,27 @@ class LeaseInstallment(models.Model):
     def _invoice_penalty(self):
         """Invoice the accrued and not yet invoiced penalty interest (SPEC C3)."""
         self.env["lease.overdue.engine"]._run(contract_ids=self.contract_id.ids)
+        journals = self._rent_journals()
+        today = fields.Date.context_today(self)
         vals_list = []
         todo = self.env["lease.installment"]
         for line in self:
+            digits = line.currency_id.decimal_places
             amount = float_round(
-                line.penalty_accrued - line.penalty_invoiced,
-                precision_digits=line.currency_id.decimal_places,
+                line.penalty_accrued - line.penalty_invoiced, precision_digits=digits
             )
-            if (
-                float_compare(
-                    amount, 0.0, precision_digits=line.currency_id.decimal_places
-                )
-                <= 0
-            ):
+            if float_compare(amount, 0.0, precision_digits=digits) <= 0:
                 continue
             todo |= line
+            label = self.env._(
+                "Penalty interest %(contract)s installment %(n)s",
+                contract=line.contract_id.name,
+                n=line.sequence,
+            )
             vals_list.append(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": line.partner_id.id,
-                    "company_id": line.company_id.id,
-                    "currency_id": line.currency_id.id,
-                    "journal_id": self._rent_journal(line.company_id).id,
-                    "invoice_date": fields.Date.context_today(self),
-                    "invoice_origin": line.contract_id.name,
-                    "lease_installment_id": line.id,
-                    "lease_contract_id": line.contract_id.id,
-                    "lease_move_kind": "penalty",
-                    "invoice_line_ids": [
-                        fields.Command.create(
-                            {
-                                "name": self.env._(
-                                    "Penalty interest %(contract)s installment %(n)s",
-                                    contract=line.contract_id.name,
-                                    n=line.sequence,
-                                ),
-                                "quantity": 1,
-                                "price_unit": amount,
-                                "tax_ids": [fields.Command.clear()],
-                            }
-                        )
-                    ],
-                }
+                line._invoice_vals(
+                    "penalty", journals[line.company_id], today, [(label, amount)]
+                )
             )
         if not vals_list:
             raise UserError(
