@@ -258,6 +258,8 @@ port_free() {
     python3 - "$1" <<'EOF'
 import socket, sys
 s = socket.socket()
+# like a server: a port that only has connections in TIME_WAIT is free
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 try:
     s.bind(("127.0.0.1", int(sys.argv[1])))
 except OSError:
@@ -338,7 +340,8 @@ ensure_cluster() {
         write_pg_conf "$port"
         as_pg mkdir -p "$PGDIR/run"
         log "starting PostgreSQL on 127.0.0.1:$port"
-        if ! as_pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/postgresql.log" -w -t 60 start >/dev/null; then
+        # {LOCK_FD}>&-: the server must not inherit (and so hold forever) the pg lock
+        if ! as_pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/postgresql.log" -w -t 60 start >/dev/null {LOCK_FD}>&-; then
             as_pg tail -n 30 "$PGDIR/postgresql.log" >&2 || true
             die "PostgreSQL did not start (log: .local/pg/postgresql.log)"
         fi
@@ -373,7 +376,7 @@ leave_cluster() {
     take_lock pg
     rm -f "$PG_USERS/$$"
     if [ -f "$PGDIR.autostop" ] && [ "$(other_cluster_users)" = 0 ] && pg_running; then
-        log "stopping the PostgreSQL cluster this command started"
+        log "stopping the PostgreSQL cluster (started on demand, no other command uses it)"
         as_pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -m fast -w stop >/dev/null || true
         rm -f "$PGDIR.autostop"
     fi
@@ -406,7 +409,7 @@ cmd_stop() {
 psql_q() { "$PGBIN/psql" -d postgres -XAtq -v ON_ERROR_STOP=1 -c "$1"; }
 db_exists() { [ "$(psql_q "select 1 from pg_database where datname = '$1'")" = 1 ]; }
 drop_db() {
-    "$PGBIN/dropdb" --if-exists --force "$1"
+    PGOPTIONS="-c client_min_messages=warning" "$PGBIN/dropdb" --if-exists --force "$1"
     rm -rf "${DATA_DIR:?}/filestore/$1"
 }
 module_state() { "$PGBIN/psql" -d "$1" -XAtq -c "select state from ir_module_module where name = '$2'" 2>/dev/null || true; }
@@ -496,10 +499,17 @@ ensure_template() {
     name=lease_tmpl_$key
     TEMPLATE_DB=$name
     mkdir -p "$LOCAL/templates"
-    take_lock "template"
+    take_lock template shared
     if [ -f "$LOCAL/templates/$name" ] && db_exists "$name"; then
         release_lock "$LOCK_FD"
         log "reusing template database $name (dependencies: $deps)"
+        return
+    fi
+    release_lock "$LOCK_FD"
+    take_lock template
+    if [ -f "$LOCAL/templates/$name" ] && db_exists "$name"; then
+        release_lock "$LOCK_FD"
+        log "reusing template database $name, just built by another command"
         return
     fi
     t=$SECONDS
@@ -601,9 +611,12 @@ run_linters() {
     local rc=0
     cd "$ROOT"
     log "ruff check"
-    "$VENV/bin/ruff" check . || rc=1
+    "$VENV/bin/ruff" check --output-format=concise . || {
+        rc=1
+        log "details and fixes: .venv/bin/ruff check . [--fix]"
+    }
     log "ruff format --check"
-    "$VENV/bin/ruff" format --check . || {
+    "$VENV/bin/ruff" format --check --output-format=concise . || {
         rc=1
         log "fix the formatting with: .venv/bin/ruff format ."
     }
@@ -634,6 +647,7 @@ cmd_test() {
     fi
     run_linters || rc_lint=1
     drop_run_db
+    leave_cluster
 
     local passed failed errors skipped
     passed=$(grep -oE '[0-9]+ passed' <<<"$summary" | grep -oE '[0-9]+' || echo 0)
