@@ -25,6 +25,7 @@
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
         "views/lease_overdue_menus.xml",
+        "views/lease_collection_record_views.xml",
     ],
     "demo": [
         "data/lease_overdue_demo_users.xml",

@@ -9,3 +9,5 @@ from . import lease_collection_case
 from . import lease_overdue_engine
 from . import account_move
 from . import lease_contract_demo
+from . import lease_payment_promise
+from . import lease_collection_record
