@@ -186,7 +186,7 @@ find_pgbin() {
             fi
         fi
     done
-    for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+    for d in $(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V -r); do
         if [ -x "$d/pg_ctl" ] && [ -x "$d/initdb" ]; then
             PGBIN=$d
             return 0
@@ -210,7 +210,7 @@ missing_packages() {
 }
 
 check_system() {
-    local missing
+    local missing pkgs
     missing=$(missing_packages | tr '\n' ' ')
     missing=${missing% }
     [ -z "$missing" ] && return 0
@@ -221,7 +221,8 @@ check_system() {
         if [ -n "$missing" ]; then
             log "installing Debian packages: $missing (log: .local/logs/apt.log)"
             mkdir -p "$LOGS"
-            if ! { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing; } >"$LOGS/apt.log" 2>&1; then
+            read -r -a pkgs <<<"$missing"
+            if ! { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${pkgs[@]}"; } >"$LOGS/apt.log" 2>&1; then
                 tail_log "$LOGS/apt.log" 30
                 die "apt-get install $missing failed"
             fi
@@ -311,7 +312,7 @@ ensure_cluster() {
     if is_root && ! id postgres >/dev/null 2>&1; then
         die "running as root needs the 'postgres' OS user to own the cluster (apt-get install postgresql)"
     fi
-    take_lock pg
+    take_lock cluster
     mkdir -p "$PGDIR" "$PG_USERS"
     if is_root; then
         chmod 755 "$LOCAL"
@@ -340,7 +341,7 @@ ensure_cluster() {
         write_pg_conf "$port"
         as_pg mkdir -p "$PGDIR/run"
         log "starting PostgreSQL on 127.0.0.1:$port"
-        # {LOCK_FD}>&-: the server must not inherit (and so hold forever) the pg lock
+        # {LOCK_FD}>&-: the server must not inherit (and so hold forever) the lock
         if ! as_pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/postgresql.log" -w -t 60 start >/dev/null {LOCK_FD}>&-; then
             as_pg tail -n 30 "$PGDIR/postgresql.log" >&2 || true
             die "PostgreSQL did not start (log: .local/pg/postgresql.log)"
@@ -373,7 +374,7 @@ other_cluster_users() {
 leave_cluster() {
     [ "${CLUSTER_USER:-0}" = 1 ] || return 0
     CLUSTER_USER=0
-    take_lock pg
+    take_lock cluster
     rm -f "$PG_USERS/$$"
     if [ -f "$PGDIR.autostop" ] && [ "$(other_cluster_users)" = 0 ] && pg_running; then
         log "stopping the PostgreSQL cluster (started on demand, no other command uses it)"
@@ -392,7 +393,7 @@ cmd_stop() {
         log "no private PostgreSQL cluster in .local/pg"
         return 0
     fi
-    take_lock pg
+    take_lock cluster
     if pg_running; then
         local n
         n=$(other_cluster_users)
@@ -626,6 +627,8 @@ run_linters() {
     return "$rc"
 }
 
+ok_word() { if [ "$1" = 0 ]; then echo OK; else echo FAILED; fi; }
+
 cmd_test() {
     local t0=$SECONDS rc_install=0 rc_pytest=0 rc_lint=0 summary="" plog
     setup
@@ -659,10 +662,11 @@ cmd_test() {
         log "no test passed: that is a failure"
         rc_pytest=1
     fi
+    local pytest_word="FAILED (exit $rc_pytest)"
+    [ "$rc_pytest" != 0 ] || pytest_word=OK
+    [ "$rc_install" = 0 ] || pytest_word="not run"
     echo
-    log "install: $([ "$rc_install" = 0 ] && echo OK || echo FAILED)," \
-        "pytest: $([ "$rc_install" != 0 ] && echo 'not run' || { [ "$rc_pytest" = 0 ] && echo OK || echo "FAILED (exit $rc_pytest)"; })," \
-        "lint: $([ "$rc_lint" = 0 ] && echo OK || echo FAILED), $((SECONDS - t0))s in all"
+    log "install: $(ok_word "$rc_install"), pytest: $pytest_word, lint: $(ok_word "$rc_lint"), $((SECONDS - t0))s in all"
     [ -z "$summary" ] || echo "$summary"
     echo "tests: $passed passed, $failed failed, $skipped skipped"
     [ "$rc_install" = 0 ] && [ "$rc_pytest" = 0 ] && [ "$rc_lint" = 0 ]
@@ -706,10 +710,10 @@ EOF
     log "starting Odoo on http://127.0.0.1:$LEASE_PORT (database $LEASE_DB${update:+, updating $ADDON}; log: ${logf#"$ROOT"/})"
     odoo_cmd -c "$CONF" -d "$LEASE_DB" --db-filter="^$LEASE_DB\$" --http-port="$LEASE_PORT" \
         "${update[@]}" > >(tee -a "$logf") 2>&1 &
-    local pid=$! i
+    local pid=$! _
     trap 'kill -TERM "$pid" 2>/dev/null; wait "$pid"; exit 130' INT
     trap 'kill -TERM "$pid" 2>/dev/null; wait "$pid"; exit 143' TERM
-    for i in $(seq 1 300); do
+    for _ in $(seq 1 300); do
         kill -0 "$pid" 2>/dev/null || break
         if curl -fsS -o /dev/null "http://127.0.0.1:$LEASE_PORT/web/login" 2>/dev/null; then
             banner
@@ -753,7 +757,7 @@ cmd_bench() {
         script=$1
         shift
         [ -f "$script" ] || script=bench/${script#bench/}
-        [ -f "$script" ] || die "no bench script $1 (bench/ holds: $(ls bench 2>/dev/null | tr '\n' ' '))"
+        [ -f "$script" ] || die "no bench script $1 (bench/ holds: $(cd bench 2>/dev/null && echo *.py))"
         list=("$script")
     else
         for script in bench/*.py; do [ -f "$script" ] && list+=("$script"); done
@@ -814,4 +818,6 @@ main() {
     esac
 }
 
-main "$@"
+# on one line: bash reads a script as it runs, so a `make test` still running when
+# this file is edited (git pull, checkout) must not read past this point
+main "$@"; exit
