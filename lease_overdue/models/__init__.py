@@ -11,3 +11,15 @@ from . import account_move
 from . import lease_contract_demo
 from . import lease_payment_promise
 from . import lease_collection_record
+from . import lease_document
+from . import lease_document_approval
+from . import lease_document_approval_rule
+from . import lease_legal_case
+from . import lease_disposal
+from . import lease_disposal_line
+from . import lease_blacklist_entry
+from . import lease_vendor_objection
+from . import lease_collection_case_documents
+from . import lease_contract_risk
+from . import res_partner_risk
+from . import lease_overdue_engine_risk

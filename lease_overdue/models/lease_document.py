@@ -1,0 +1,906 @@
+import hashlib
+import logging
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+_logger = logging.getLogger(__name__)
+
+DEPARTMENTS = [
+    ("asset_management", "Asset Management"),
+    ("risk_management", "Risk Management"),
+    ("legal", "Legal & Compliance"),
+    ("business", "Business"),
+    ("finance", "Finance"),
+    ("review_committee", "Review Committee"),
+    ("general_manager", "General Manager"),
+]
+# Who decides for a department (SPEC A2): the department's head; the review committee and
+# the general manager decide as themselves.
+APPROVER_GROUPS = {
+    "asset_management": "lease_overdue.group_asset_management_head",
+    "risk_management": "lease_overdue.group_risk_management_head",
+    "legal": "lease_overdue.group_legal_head",
+    "business": "lease_overdue.group_business_head",
+    "finance": "lease_overdue.group_finance_head",
+    "review_committee": "lease_overdue.group_review_committee",
+    "general_manager": "lease_overdue.group_general_manager",
+}
+# Who belongs to a department (staff or head): who prepares, submits and issues its papers.
+MEMBER_GROUPS = {
+    "asset_management": "lease_overdue.group_asset_management",
+    "risk_management": "lease_overdue.group_risk_management",
+    "legal": "lease_overdue.group_legal",
+    "business": "lease_overdue.group_business",
+    "finance": "lease_overdue.group_finance",
+    "review_committee": "lease_overdue.group_review_committee",
+    "general_manager": "lease_overdue.group_general_manager",
+}
+DOCUMENT_KINDS = [
+    ("collection_notice", "Rent Collection Notice"),
+    ("lawyer_letter", "Lawyer's Demand Letter"),
+    ("litigation_letter", "Pre-litigation Lawyer's Letter"),
+    ("guarantor_notice", "Notice to Guarantor"),
+    ("vendor_notice", "Notice to Vendor"),
+    ("inspection_report", "Asset Inspection Report"),
+    ("assessment", "Repayment Capacity Assessment"),
+    ("deferral_request", "Disposal Deferral Request"),
+    ("pnl_report", "Disposal Profit and Loss Report"),
+]
+# The department that prepares each kind of document (D9 L174-L201).
+KIND_DEPARTMENT = {
+    "collection_notice": "asset_management",
+    "lawyer_letter": "legal",
+    "litigation_letter": "legal",
+    "guarantor_notice": "legal",
+    "vendor_notice": "asset_management",
+    "inspection_report": "asset_management",
+    "assessment": "business",
+    "deferral_request": "business",
+    "pnl_report": "finance",
+}
+# Letters that leave the company and give the addressee a payment deadline.
+OUTGOING_KINDS = (
+    "collection_notice",
+    "lawyer_letter",
+    "litigation_letter",
+    "guarantor_notice",
+    "vendor_notice",
+)
+PAYMENT_DAYS = 7  # default payment deadline of a letter, in calendar days
+# Fields that make up what is approved and signed: frozen once submitted (SPEC A3).
+CONTENT_FIELDS = frozenset(
+    {
+        "kind",
+        "department",
+        "case_id",
+        "contract_id",
+        "recipient_id",
+        "inspection_id",
+        "company_id",
+        "date",
+        "days_overdue",
+        "amount_overdue",
+        "penalty_amount",
+        "date_deadline",
+        "lawyer_name",
+        "law_firm",
+        "summary",
+        "body",
+        "opinion",
+        "financial_statement_ids",
+        "evidence_ids",
+        "date_deferral_end",
+        "amount_proceeds",
+        "amount_costs",
+        "amount_claim",
+        "amount_pnl",
+    }
+)
+ARCHIVE_FIELDS = frozenset({"attachment_id", "content_hash"})
+# Approvals the policy itself imposes, whatever the configuration says:
+# (sequence, department, signature). The rent collection notice is signed by the head of
+# asset management (D9 L174); a disposal deferral is approved by the review committee,
+# then by the general manager (D9 L199-L201).
+POLICY_APPROVALS = {
+    "collection_notice": [(10, "asset_management", True)],
+    "deferral_request": [
+        (10, "review_committee", False),
+        (20, "general_manager", True),
+    ],
+}
+
+
+class LeaseDocument(models.Model):
+    """Every letter and report the overdue policy names, with its approval circuit
+    (SPEC A2, A3, E3, E5, E7, E8, E9, E11).
+
+    draft -> to_approve -> approved -> issued, or refused / cancelled. The approvals a
+    kind needs come from ``lease.document.approval.rule`` (configuration); a department's
+    approval is given by its head only, the review committee and the general manager
+    decide as themselves. Once submitted, the content is frozen; once issued, the PDF is
+    archived with its SHA-256 hash.
+    """
+
+    _name = "lease.document"
+    _description = "Collection Document"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+    _mail_post_access = "read"
+
+    name = fields.Char("Number", required=True, readonly=True, default="/", copy=False)
+    kind = fields.Selection(DOCUMENT_KINDS, required=True, tracking=True, index=True)
+    department = fields.Selection(
+        DEPARTMENTS,
+        "Owning Department",
+        compute="_compute_department",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+        index=True,
+        help="The department that prepares, submits and issues the document.",
+    )
+    case_id = fields.Many2one(
+        "lease.collection.case",
+        "Collection Case",
+        index=True,
+        ondelete="restrict",
+        check_company=True,
+        tracking=True,
+    )
+    contract_id = fields.Many2one(
+        "lease.contract",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        check_company=True,
+        compute="_compute_contract_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        tracking=True,
+    )
+    partner_id = fields.Many2one(
+        related="contract_id.partner_id", store=True, index=True, string="Lessee"
+    )
+    recipient_id = fields.Many2one(
+        "res.partner",
+        "Addressee",
+        compute="_compute_recipient_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Who receives the letter: the lessee, a guarantor or the vendor.",
+    )
+    company_id = fields.Many2one(
+        related="contract_id.company_id", store=True, index=True
+    )
+    currency_id = fields.Many2one(related="contract_id.currency_id")
+    legal_case_id = fields.Many2one(
+        "lease.legal.case", "Legal Case", index=True, check_company=True
+    )
+    disposal_id = fields.Many2one(
+        "lease.disposal", "Disposal", index=True, check_company=True
+    )
+    inspection_id = fields.Many2one("lease.asset.inspection", "Inspection")
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("to_approve", "To Approve"),
+            ("approved", "Approved"),
+            ("issued", "Issued"),
+            ("refused", "Refused"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+        tracking=True,
+        index=True,
+    )
+    date = fields.Date(
+        "Document Date", required=True, default=fields.Date.context_today
+    )
+
+    # Figures of the overdue case, taken when the document is created.
+    days_overdue = fields.Integer(
+        "Days Overdue", help="Days overdue when the document was created."
+    )
+    amount_overdue = fields.Monetary("Overdue Rent")
+    penalty_amount = fields.Monetary("Penalty Interest")
+    date_deadline = fields.Date(
+        "Pay By", help="Payment deadline given to the addressee."
+    )
+    lawyer_name = fields.Char("Lawyer")
+    law_firm = fields.Char("Law Firm")
+    summary = fields.Text()
+    body = fields.Html()
+    opinion = fields.Text(
+        "Risk Management Opinion",
+        help="Risk management's opinion on a repayment capacity assessment (D9 L183).",
+    )
+    financial_statement_ids = fields.Many2many(
+        "ir.attachment",
+        "lease_document_statement_rel",
+        "document_id",
+        "attachment_id",
+        string="Monthly Financial Statements",
+        help="Required in the assessment of a large-amount contract (D9 L182, SPEC C7).",
+    )
+    evidence_ids = fields.Many2many(
+        "ir.attachment",
+        "lease_document_evidence_rel",
+        "document_id",
+        "attachment_id",
+        string="Evidence",
+        help="Evidence that the lessee will soon pay again (D9 L199).",
+    )
+    date_deferral_end = fields.Date(
+        "Defer Disposal Until",
+        help="End of the disposal deferral requested (SPEC E11).",
+    )
+    amount_proceeds = fields.Monetary("Disposal Proceeds")
+    amount_costs = fields.Monetary("Disposal Costs")
+    amount_claim = fields.Monetary("Outstanding Claim")
+    amount_pnl = fields.Monetary("Profit or Loss")
+
+    # Approval circuit and who did what when (SPEC A3)
+    approval_ids = fields.One2many(
+        "lease.document.approval", "document_id", "Approvals"
+    )
+    approval_history_ids = fields.One2many(
+        "lease.document.approval",
+        "document_id",
+        "Earlier Rounds",
+        domain=[("active", "=", False)],
+        context={"active_test": False},
+        readonly=True,
+        help="Decisions of rounds that ended in a refusal or a withdrawal.",
+    )
+    decision_comment = fields.Text(
+        "Your Comment",
+        copy=False,
+        help="Comment recorded with your approval or refusal (required to refuse).",
+    )
+    can_approve = fields.Boolean(
+        "Awaiting My Approval",
+        compute="_compute_can_approve",
+        search="_search_can_approve",
+    )
+    waiting_for = fields.Char(compute="_compute_waiting_for")
+    submitted_by_id = fields.Many2one(
+        "res.users", "Submitted By", readonly=True, copy=False
+    )
+    date_submitted = fields.Datetime("Submitted On", readonly=True, copy=False)
+    signed_by_id = fields.Many2one(
+        "res.users", "Signed By", readonly=True, copy=False, tracking=True
+    )
+    date_signed = fields.Datetime("Signed On", readonly=True, copy=False)
+    issued_by_id = fields.Many2one(
+        "res.users", "Issued By", readonly=True, copy=False, tracking=True
+    )
+    date_issued = fields.Datetime("Issued On", readonly=True, copy=False)
+    attachment_id = fields.Many2one(
+        "ir.attachment", "Archived PDF", readonly=True, copy=False
+    )
+    content_hash = fields.Char(
+        "SHA-256", readonly=True, copy=False, help="SHA-256 hash of the archived PDF."
+    )
+    is_early_litigation = fields.Boolean(
+        compute="_compute_is_early_litigation",
+        help="A pre-litigation letter prepared before day 30 (D9 L188).",
+    )
+
+    _name_company_unique = models.UniqueIndex(
+        "(name, company_id) WHERE name != '/'", "A document number must be unique."
+    )
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+    @api.depends("kind")
+    def _compute_department(self):
+        for doc in self:
+            doc.department = KIND_DEPARTMENT.get(
+                doc.kind, doc.department or "asset_management"
+            )
+
+    @api.depends("case_id")
+    def _compute_contract_id(self):
+        for doc in self:
+            if doc.case_id:
+                doc.contract_id = doc.case_id.contract_id
+
+    @api.depends("kind", "contract_id")
+    def _compute_recipient_id(self):
+        for doc in self:
+            if doc.kind == "vendor_notice":
+                doc.recipient_id = doc.contract_id.vendor_id
+            elif doc.kind == "guarantor_notice":
+                guarantors = doc.contract_id.guarantor_ids
+                if doc.recipient_id not in guarantors:
+                    doc.recipient_id = guarantors[:1]
+            elif doc.kind in OUTGOING_KINDS:
+                doc.recipient_id = doc.contract_id.partner_id
+            else:
+                doc.recipient_id = False
+
+    @api.depends_context("uid")
+    @api.depends("state", "approval_ids.is_current", "approval_ids.role")
+    def _compute_can_approve(self):
+        roles = self._approver_roles(self.env.user)
+        for doc in self:
+            doc.can_approve = doc.state == "to_approve" and any(
+                line.is_current and line.role in roles for line in doc.approval_ids
+            )
+
+    def _search_can_approve(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on 'Awaiting My Approval'."))
+        roles = list(self._approver_roles(self.env.user))
+        domain = [
+            ("state", "=", "to_approve"),
+            ("approval_ids", "any", [("is_current", "=", True), ("role", "in", roles)]),
+        ]
+        if (operator == "=") != value:
+            return ["!", *domain]
+        return domain
+
+    @api.depends("state", "approval_ids.is_current", "approval_ids.role")
+    def _compute_waiting_for(self):
+        labels = dict(DEPARTMENTS)
+        for doc in self:
+            current = (
+                doc.approval_ids.filtered("is_current")
+                if doc.state == "to_approve"
+                else []
+            )
+            doc.waiting_for = (
+                ", ".join(
+                    labels[role] for role in dict.fromkeys(current.mapped("role"))
+                )
+                if current
+                else False
+            )
+
+    @api.depends("kind", "days_overdue")
+    def _compute_is_early_litigation(self):
+        for doc in self:
+            doc.is_early_litigation = (
+                doc.kind == "litigation_letter" and doc.days_overdue < 30
+            )
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
+    @api.constrains("state")
+    def _check_state_approvals(self):
+        """No document is approved or issued without its required approvals; a rent
+        collection notice goes out only signed by the asset-management head (E3)."""
+        for doc in self:
+            if doc.state in ("approved", "issued") and doc._missing_approvals():
+                raise ValidationError(
+                    self.env._(
+                        "%(doc)s still needs the approval of %(roles)s.",
+                        doc=doc.display_name,
+                        roles=doc._missing_approvals_label(),
+                    )
+                )
+            if (
+                doc.state == "issued"
+                and doc.kind == "collection_notice"
+                and not (
+                    doc.signed_by_id
+                    and doc.signed_by_id._has_group(APPROVER_GROUPS["asset_management"])
+                )
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "A rent collection notice goes out only after the head of asset "
+                        "management has signed it."
+                    )
+                )
+
+    @api.constrains("kind", "contract_id", "recipient_id")
+    def _check_recipient(self):
+        for doc in self:
+            if (
+                doc.kind == "guarantor_notice"
+                and doc.recipient_id
+                and doc.recipient_id not in doc.contract_id.guarantor_ids
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(partner)s is not a guarantor of contract %(contract)s.",
+                        partner=doc.recipient_id.display_name,
+                        contract=doc.contract_id.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        today = fields.Date.context_today(self)
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = (
+                    self.env["ir.sequence"].next_by_code("lease.document") or "/"
+                )
+            contract = self.env["lease.contract"].browse(vals.get("contract_id"))
+            if not contract and vals.get("case_id"):
+                contract = (
+                    self.env["lease.collection.case"]
+                    .browse(vals["case_id"])
+                    .contract_id
+                )
+            if contract:
+                contract = contract.sudo()
+                vals.setdefault("days_overdue", contract.days_overdue)
+                vals.setdefault("amount_overdue", contract.overdue_amount)
+                vals.setdefault("penalty_amount", contract.penalty_amount)
+            if vals.get("kind") in OUTGOING_KINDS:
+                vals.setdefault("date_deadline", today + timedelta(days=PAYMENT_DAYS))
+        docs = super().create(vals_list)
+        if not self.env.su:
+            docs._check_department_member()
+        docs._create_approval_lines()
+        return docs
+
+    def write(self, vals):
+        self._check_locked(vals)
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_undecided_drafts(self):
+        for doc in self:
+            if doc.state != "draft" or doc.approval_ids.filtered(
+                lambda line: line.decision != "pending"
+            ):
+                raise UserError(
+                    self.env._(
+                        "%(doc)s has been submitted or decided upon: cancel it instead of "
+                        "deleting it.",
+                        doc=doc.display_name,
+                    )
+                )
+
+    def _check_locked(self, vals):
+        """Content is frozen once submitted; the archived PDF never changes (SPEC A3)."""
+        content = CONTENT_FIELDS.intersection(vals)
+        if content:
+            for doc in self:
+                editable = (
+                    ("draft", "to_approve") if content == {"opinion"} else ("draft",)
+                )
+                if doc.state not in editable:
+                    raise UserError(
+                        self.env._(
+                            "%(doc)s is %(state)s: its content can no longer be changed. "
+                            "Signed and approved documents stay as they were signed.",
+                            doc=doc.display_name,
+                            state=dict(
+                                doc._fields["state"]._description_selection(self.env)
+                            )[doc.state],
+                        )
+                    )
+            if (
+                "opinion" in content
+                and not self.env.su
+                and not self.env.user.has_group(MEMBER_GROUPS["risk_management"])
+            ):
+                raise AccessError(
+                    self.env._(
+                        "Only risk management writes its opinion on an assessment."
+                    )
+                )
+            if not self.env.su and content - {"opinion"}:
+                self._check_department_member()
+        if ARCHIVE_FIELDS.intersection(vals) and any(doc.content_hash for doc in self):
+            raise UserError(
+                self.env._("The archived PDF of a document cannot be replaced.")
+            )
+
+    # ------------------------------------------------------------------
+    # Approval helpers
+    # ------------------------------------------------------------------
+    @api.model
+    def _approver_roles(self, user):
+        """The departments ``user`` may decide for (SPEC A2)."""
+        return {
+            role for role, group in APPROVER_GROUPS.items() if user._has_group(group)
+        }
+
+    def _check_department_member(self):
+        """Only the owning department prepares, submits and issues a document (A2)."""
+        user = self.env.user
+        if user._has_group("lease_overdue.group_lease_manager"):
+            return
+        labels = dict(DEPARTMENTS)
+        for doc in self:
+            if not user._has_group(MEMBER_GROUPS[doc.department]):
+                raise AccessError(
+                    self.env._(
+                        "%(doc)s belongs to %(department)s: only that department can prepare, "
+                        "submit or issue it.",
+                        doc=doc.display_name,
+                        department=labels[doc.department],
+                    )
+                )
+
+    def _create_approval_lines(self):
+        """Approval lines of each document from the configured rules of its kind."""
+        rules = (
+            self.env["lease.document.approval.rule"]
+            .sudo()
+            .search([("kind", "in", list(set(self.mapped("kind"))))])
+        )
+        vals_list = []
+        for doc in self:
+            doc_rules = rules.filtered(lambda r, doc=doc: r.kind == doc.kind)
+            for rule in doc_rules:
+                vals_list.append(
+                    {
+                        "document_id": doc.id,
+                        "sequence": rule.sequence,
+                        "role": rule.role,
+                        "required": rule.required,
+                        "is_signature": rule.is_signature,
+                        "comment_required": rule.comment_required,
+                    }
+                )
+            configured = set(doc_rules.filtered("required").mapped("role"))
+            for sequence, role, signature in POLICY_APPROVALS.get(doc.kind, []):
+                if role not in configured:
+                    vals_list.append(
+                        {
+                            "document_id": doc.id,
+                            "sequence": sequence,
+                            "role": role,
+                            "required": True,
+                            "is_signature": signature,
+                        }
+                    )
+        return self.env["lease.document.approval"].sudo().create(vals_list)
+
+    def _missing_approvals(self):
+        self.ensure_one()
+        return self.approval_ids.filtered(
+            lambda line: line.required and line.decision != "approve"
+        )
+
+    def _missing_approvals_label(self):
+        labels = dict(DEPARTMENTS)
+        return ", ".join(
+            labels[role]
+            for role in dict.fromkeys(self._missing_approvals().mapped("role"))
+        )
+
+    def _submit_problems(self):
+        """Human-readable reasons why the document cannot be submitted yet."""
+        self.ensure_one()
+        problems = []
+        if self.kind in OUTGOING_KINDS and not self.recipient_id:
+            problems.append(self.env._("The addressee is missing."))
+        if self.kind in OUTGOING_KINDS and not self.date_deadline:
+            problems.append(self.env._("The payment deadline is missing."))
+        if self.kind in ("lawyer_letter", "litigation_letter") and not (
+            self.lawyer_name or self.law_firm
+        ):
+            problems.append(
+                self.env._("Name the lawyer or the law firm that signs the letter.")
+            )
+        if (
+            self.kind == "assessment"
+            and self.contract_id.is_large_amount
+            and not self.financial_statement_ids
+        ):
+            problems.append(
+                self.env._(
+                    "The contract is a large amount: attach the lessee's monthly "
+                    "financial statements and reflect their analysis in the "
+                    "assessment."
+                )
+            )
+        if self.kind == "deferral_request":
+            today = fields.Date.context_today(self)
+            if not self.case_id:
+                problems.append(
+                    self.env._(
+                        "A disposal deferral is requested for a collection case."
+                    )
+                )
+            if not self.date_deferral_end or self.date_deferral_end <= today:
+                problems.append(
+                    self.env._("Give the end date of the deferral, after today.")
+                )
+            if not self.evidence_ids:
+                problems.append(
+                    self.env._(
+                        "Attach the evidence that the lessee will soon pay again."
+                    )
+                )
+        if self.kind == "pnl_report" and not self.disposal_id:
+            problems.append(
+                self.env._("A profit and loss report belongs to a disposal.")
+            )
+        return problems
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_submit(self):
+        """Send the document to its approvers (approved at once if none are needed)."""
+        if not self.env.su:
+            self._check_department_member()
+        problems = []
+        for doc in self:
+            if doc.state != "draft":
+                raise UserError(
+                    self.env._(
+                        "Only a draft can be submitted: %(doc)s is not a draft.",
+                        doc=doc.display_name,
+                    )
+                )
+            found = doc._submit_problems()
+            if found:
+                problems.append(f"{doc.display_name}:\n- " + "\n- ".join(found))
+        if problems:
+            raise UserError(
+                self.env._(
+                    "The document cannot be submitted:\n%(problems)s",
+                    problems="\n".join(problems),
+                )
+            )
+        self.sudo().write(
+            {
+                "state": "to_approve",
+                "submitted_by_id": self.env.uid,
+                "date_submitted": fields.Datetime.now(),
+            }
+        )
+        ready = self.filtered(lambda doc: not doc._missing_approvals())
+        if ready:
+            ready.sudo().write({"state": "approved"})
+            ready._on_approved()
+        return True
+
+    def action_approve(self, comment=None):
+        """Approve for the department(s) the current user heads (SPEC A2, A3)."""
+        for doc in self:
+            doc._decide("approve", comment)
+        return True
+
+    def action_refuse(self, comment=None):
+        for doc in self:
+            doc._decide("refuse", comment)
+        return True
+
+    def _decide(self, decision, comment=None):
+        self.ensure_one()
+        labels = dict(DEPARTMENTS)
+        user = self.env.user
+        comment = comment or self.decision_comment
+        if self.state != "to_approve":
+            raise UserError(
+                self.env._(
+                    "%(doc)s is not waiting for approval.", doc=self.display_name
+                )
+            )
+        pending = self.approval_ids.filtered(lambda line: line.decision == "pending")
+        roles = self._approver_roles(user)
+        mine = pending.filtered(lambda line: line.role in roles)
+        if not mine:
+            raise AccessError(
+                self.env._(
+                    "You cannot decide on %(doc)s: it needs the approval of %(roles)s, which only "
+                    "the head of that department gives (the review committee and the general "
+                    "manager decide as themselves).",
+                    doc=self.display_name,
+                    roles=", ".join(
+                        labels[r] for r in dict.fromkeys(pending.mapped("role"))
+                    ),
+                )
+            )
+        line = mine.filtered("is_current")[:1]
+        if not line:
+            raise UserError(
+                self.env._(
+                    "%(doc)s must first be approved by %(roles)s.",
+                    doc=self.display_name,
+                    roles=self.waiting_for,
+                )
+            )
+        if decision == "refuse" and not comment:
+            raise UserError(
+                self.env._(
+                    "Write the reason for refusing %(doc)s in your comment.",
+                    doc=self.display_name,
+                )
+            )
+        if decision == "approve" and line.comment_required:
+            if not comment and self.kind == "assessment":
+                comment = self.opinion
+            if not comment:
+                raise UserError(
+                    self.env._(
+                        "%(role)s gives a written opinion with its approval: write "
+                        "it in your comment.",
+                        role=labels[line.role],
+                    )
+                )
+            if self.kind == "assessment" and line.role == "risk_management":
+                self.sudo().write({"opinion": comment})
+        now = fields.Datetime.now()
+        line.sudo().write(
+            {
+                "decision": decision,
+                "user_id": user.id,
+                "date": now,
+                "comment": comment or False,
+            }
+        )
+        values = {"decision_comment": False}
+        if decision == "approve" and line.is_signature:
+            values.update(signed_by_id=user.id, date_signed=now)
+        self.sudo().write(values)
+        if decision == "approve":
+            body = self.env._(
+                "Approved for %(role)s by %(user)s.",
+                role=labels[line.role],
+                user=user.name,
+            )
+        else:
+            body = self.env._(
+                "Refused for %(role)s by %(user)s.",
+                role=labels[line.role],
+                user=user.name,
+            )
+        if comment:
+            body = f"{body}\n{comment}"
+        self.sudo().message_post(body=body, author_id=user.partner_id.id)
+        if decision == "refuse":
+            self.sudo().write({"state": "refused"})
+        elif not self._missing_approvals():
+            self.sudo().write({"state": "approved"})
+            self._on_approved()
+        return line
+
+    def _on_approved(self):
+        """Effects of a final approval: an approved deferral pauses disposal (E11)."""
+        for doc in self.filtered(lambda d: d.kind == "deferral_request" and d.case_id):
+            doc.case_id.sudo().write({"deferral_until": doc.date_deferral_end})
+            doc.case_id.sudo().message_post(
+                body=self.env._(
+                    "Disposal deferred until %(date)s: %(doc)s approved by the review committee "
+                    "and the general manager.",
+                    date=doc.date_deferral_end,
+                    doc=doc.name,
+                )
+            )
+
+    def action_issue(self):
+        """Send the letter (or file the report): only with every required approval, and a
+        rent collection notice only signed by the asset-management head (E3)."""
+        for doc in self:
+            if doc.state != "approved":
+                missing = doc._missing_approvals_label()
+                raise UserError(
+                    self.env._(
+                        "%(doc)s cannot be issued before it is approved%(missing)s.",
+                        doc=doc.display_name,
+                        missing=self.env._(": it still needs %(roles)s", roles=missing)
+                        if missing
+                        else "",
+                    )
+                )
+            if doc.kind == "collection_notice" and not (
+                doc.signed_by_id
+                and doc.signed_by_id._has_group(APPROVER_GROUPS["asset_management"])
+            ):
+                raise UserError(
+                    self.env._(
+                        "A rent collection notice goes out only after the head of "
+                        "asset management has signed it."
+                    )
+                )
+        if not self.env.su:
+            self._check_department_member()
+        self.sudo().write(
+            {
+                "state": "issued",
+                "issued_by_id": self.env.uid,
+                "date_issued": fields.Datetime.now(),
+            }
+        )
+        self._render_and_archive()
+        return True
+
+    def action_reset_draft(self):
+        """Back to draft after a refusal (or to withdraw a submission); the decisions
+        already given stay in the history, new approval lines are opened."""
+        for doc in self:
+            if doc.state not in ("refused", "to_approve"):
+                raise UserError(
+                    self.env._(
+                        "Only a refused or submitted document can go back to draft."
+                    )
+                )
+        if not self.env.su:
+            self._check_department_member()
+        self.approval_ids.sudo().write({"active": False})
+        self.sudo().write(
+            {"state": "draft", "signed_by_id": False, "date_signed": False}
+        )
+        self._create_approval_lines()
+        return True
+
+    def action_cancel(self):
+        for doc in self:
+            if doc.state == "issued":
+                raise UserError(
+                    self.env._(
+                        "%(doc)s has been issued: it cannot be cancelled.",
+                        doc=doc.display_name,
+                    )
+                )
+        if not self.env.su:
+            self._check_department_member()
+        self.sudo().write({"state": "cancelled"})
+        return True
+
+    # ------------------------------------------------------------------
+    # PDF archive (SPEC A3)
+    # ------------------------------------------------------------------
+    def _report_ref(self):
+        self.ensure_one()
+        return f"lease_overdue.report_{self.kind}"
+
+    def _render_and_archive(self):
+        """Render each document with its report (``lease_overdue.report_<kind>``) and keep
+        the PDF as an attachment with its SHA-256 hash. Skipped, with a log line, when the
+        kind has no report yet or PDF rendering is not available (test mode)."""
+        reports = self.env["ir.actions.report"]
+        archived = self.env["lease.document"]
+        for doc in self:
+            if doc.content_hash:
+                continue
+            report_ref = doc._report_ref()
+            if not self.env.ref(report_ref, raise_if_not_found=False):
+                _logger.info(
+                    "No report %s yet: %s is not archived.", report_ref, doc.name
+                )
+                continue
+            content, report_type = reports._render_qweb_pdf(report_ref, doc.ids)
+            if doc.content_hash:  # archived while rendering
+                archived |= doc
+                continue
+            if report_type != "pdf":
+                _logger.info("PDF rendering unavailable: %s is not archived.", doc.name)
+                continue
+            attachment = (
+                self.env["ir.attachment"]
+                .sudo()
+                .create(
+                    {
+                        "name": f"{doc.name}.pdf",
+                        "raw": content,
+                        "mimetype": "application/pdf",
+                        "res_model": doc._name,
+                        "res_id": doc.id,
+                    }
+                )
+            )
+            doc.sudo().write(
+                {
+                    "attachment_id": attachment.id,
+                    "content_hash": hashlib.sha256(content).hexdigest(),
+                }
+            )
+            archived |= doc
+        return archived

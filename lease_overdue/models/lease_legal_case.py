@@ -1,0 +1,256 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+LEGAL_STATES = [
+    ("preparation", "Preparation"),
+    ("filed", "Filed"),
+    ("hearing", "Hearing"),
+    ("judgment", "Judgment"),
+    ("enforcement", "Enforcement"),
+    ("closed", "Closed"),
+]
+
+
+class LeaseLegalCase(models.Model):
+    """A collection case handed to legal & compliance (诉讼, SPEC E8, E9).
+
+    Opened in preparation when the lessee reaches tier 3 (lawyer letter, lawsuit files,
+    D9 L190); filed when the lessee passes 45 days (L195). Legal staff see the cases
+    assigned to them or not yet assigned (SPEC A2).
+    """
+
+    _name = "lease.legal.case"
+    _description = "Legal Case"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+    _check_company_auto = True
+    _mail_post_access = "read"
+
+    name = fields.Char("Number", required=True, readonly=True, default="/", copy=False)
+    case_id = fields.Many2one(
+        "lease.collection.case",
+        "Collection Case",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        check_company=True,
+    )
+    contract_id = fields.Many2one(related="case_id.contract_id", store=True, index=True)
+    partner_id = fields.Many2one(
+        related="case_id.partner_id", store=True, index=True, string="Lessee"
+    )
+    company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="contract_id.currency_id")
+    vendor_objection = fields.Boolean(related="case_id.vendor_objection")
+    user_id = fields.Many2one(
+        "res.users",
+        "Legal Officer",
+        tracking=True,
+        index=True,
+        domain=lambda self: [
+            ("all_group_ids", "in", self.env.ref("lease_overdue.group_legal").ids)
+        ],
+    )
+    lawyer_name = fields.Char("Lawyer", tracking=True)
+    law_firm = fields.Char("Law Firm", tracking=True)
+    court = fields.Char(tracking=True)
+    court_case_number = fields.Char("Court Case Number", tracking=True)
+    claim_amount = fields.Monetary(
+        tracking=True,
+        help="Amount claimed: overdue rent and penalty, or the whole "
+        "outstanding claim if the contract is accelerated.",
+    )
+    state = fields.Selection(
+        LEGAL_STATES,
+        default="preparation",
+        required=True,
+        readonly=True,
+        tracking=True,
+        index=True,
+        copy=False,
+    )
+    date_opened = fields.Date(
+        "Opened On", required=True, default=fields.Date.context_today
+    )
+    date_filing_due = fields.Date(
+        "Filing Due",
+        readonly=True,
+        help="Day the lessee passed 45 days overdue: the lawsuit must be filed (D9 L195).",
+    )
+    date_filed = fields.Date("Filed On", tracking=True)
+    date_hearing = fields.Date("Hearing On", tracking=True)
+    date_judgment = fields.Date("Judgment On", tracking=True)
+    judgment_amount = fields.Monetary(tracking=True)
+    date_enforcement = fields.Date("Enforcement From", tracking=True)
+    recovered_amount = fields.Monetary(tracking=True)
+    date_closed = fields.Date("Closed On", readonly=True)
+    outcome = fields.Selection(
+        [
+            ("won", "Won"),
+            ("partly_won", "Partly Won"),
+            ("lost", "Lost"),
+            ("settled", "Settled"),
+            ("withdrawn", "Withdrawn"),
+        ],
+        tracking=True,
+    )
+    document_ids = fields.One2many("lease.document", "legal_case_id", "Documents")
+    note = fields.Html()
+
+    @api.constrains("claim_amount", "judgment_amount", "recovered_amount")
+    def _check_amounts(self):
+        for case in self:
+            if min(case.claim_amount, case.judgment_amount, case.recovered_amount) < 0:
+                raise ValidationError(
+                    self.env._("Legal case amounts cannot be negative.")
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = (
+                    self.env["ir.sequence"].next_by_code("lease.legal.case") or "/"
+                )
+        return super().create(vals_list)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_in_preparation(self):
+        if any(case.state != "preparation" or case.document_ids for case in self):
+            raise UserError(
+                self.env._(
+                    "Only a legal case in preparation, without documents, "
+                    "can be deleted."
+                )
+            )
+
+    # ------------------------------------------------------------------
+    def _check_legal(self):
+        if not self.env.su and not self.env.user.has_group("lease_overdue.group_legal"):
+            raise AccessError(
+                self.env._("Only legal & compliance moves a legal case forward.")
+            )
+
+    def _check_state(self, *states):
+        labels = dict(LEGAL_STATES)
+        for case in self:
+            if case.state not in states:
+                raise UserError(
+                    self.env._(
+                        "%(case)s is %(state)s: this step needs it to be %(states)s.",
+                        case=case.name,
+                        state=labels[case.state],
+                        states=" / ".join(labels[s] for s in states),
+                    )
+                )
+
+    def action_file(self):
+        """File the lawsuit (D9 L195): not against a vendor's written objection (E10), and
+        only after a lawyer's letter went out (L190)."""
+        self._check_legal()
+        self._check_state("preparation")
+        for case in self:
+            if case.vendor_objection:
+                raise UserError(
+                    self.env._(
+                        "The vendor objected in writing under its buy-back "
+                        "guarantee: the lawsuit of %(case)s is stopped.",
+                        case=case.name,
+                    )
+                )
+            if not case.court or not case.claim_amount:
+                raise UserError(
+                    self.env._(
+                        "Give the court and the amount claimed before filing %(case)s.",
+                        case=case.name,
+                    )
+                )
+            letters = case.case_id.sudo().document_ids.filtered(
+                lambda d: (
+                    d.kind in ("lawyer_letter", "litigation_letter")
+                    and d.state == "issued"
+                )
+            )
+            if not letters:
+                raise UserError(
+                    self.env._(
+                        "Send the lawyer's letter of %(case)s before filing the "
+                        "lawsuit.",
+                        case=case.name,
+                    )
+                )
+        today = fields.Date.context_today(self)
+        for case in self:
+            case.write({"state": "filed", "date_filed": case.date_filed or today})
+        return True
+
+    def action_hearing(self):
+        self._check_legal()
+        self._check_state("filed")
+        today = fields.Date.context_today(self)
+        for case in self:
+            case.write({"state": "hearing", "date_hearing": case.date_hearing or today})
+        return True
+
+    def action_judgment(self):
+        self._check_legal()
+        self._check_state("filed", "hearing")
+        today = fields.Date.context_today(self)
+        for case in self:
+            case.write(
+                {"state": "judgment", "date_judgment": case.date_judgment or today}
+            )
+        return True
+
+    def action_enforce(self):
+        self._check_legal()
+        self._check_state("judgment")
+        today = fields.Date.context_today(self)
+        for case in self:
+            case.write(
+                {
+                    "state": "enforcement",
+                    "date_enforcement": case.date_enforcement or today,
+                }
+            )
+        return True
+
+    def action_close(self):
+        self._check_legal()
+        self._check_state("preparation", "filed", "hearing", "judgment", "enforcement")
+        self.write({"state": "closed", "date_closed": fields.Date.context_today(self)})
+        return True
+
+    def action_reopen(self):
+        self._check_legal()
+        self._check_state("closed")
+        for case in self:
+            case.write(
+                {
+                    "state": "enforcement"
+                    if case.date_enforcement
+                    else "judgment"
+                    if case.date_judgment
+                    else "filed"
+                    if case.date_filed
+                    else "preparation",
+                    "date_closed": False,
+                }
+            )
+        return True
+
+    def action_new_letter(self):
+        """Open a new lawyer's letter for this legal case."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "lease.document",
+            "view_mode": "form",
+            "context": {
+                "default_kind": "lawyer_letter",
+                "default_case_id": self.case_id.id,
+                "default_legal_case_id": self.id,
+                "default_lawyer_name": self.lawyer_name,
+                "default_law_firm": self.law_firm,
+            },
+        }

@@ -1,0 +1,149 @@
+"""Fixtures for the approval, legal, disposal and risk tests: one user per department and
+role, real contracts with real invoices and payments, and overdue cases produced by the
+overdue engine under freeze_time."""
+
+import base64
+from datetime import date, timedelta
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.tests import TransactionCase, new_test_user
+
+GROUP = "lease_overdue.group_"
+DUE = date(2026, 2, 10)  # first installment of every contract: 10 000 rent
+
+
+class LeaseDocumentCase(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.bank_journal = cls.env["account.journal"].search(
+            [("type", "=", "bank"), ("company_id", "=", cls.company.id)], limit=1
+        )
+        roles = {
+            "am_head": "asset_management_head",
+            "collector": "asset_management",
+            "risk_head": "risk_management_head",
+            "risk_officer": "risk_management",
+            "legal_head": "legal_head",
+            "legal": "legal",
+            "legal2": "legal",
+            "biz_head": "business_head",
+            "account_manager": "business",
+            "account_manager2": "business",
+            "finance_head": "finance_head",
+            "finance": "finance",
+            "committee": "review_committee",
+            "gm": "general_manager",
+        }
+        cls.users = {
+            role: new_test_user(
+                cls.env, f"t4_{role}", groups=GROUP + group, name=f"T4 {role}"
+            )
+            for role, group in roles.items()
+        }
+        cls.vendor = cls.env["res.partner"].create(
+            {"name": "测试出卖人股份有限公司", "is_company": True}
+        )
+        cls.guarantor = cls.env["res.partner"].create(
+            {"name": "担保人 张三", "is_company": False}
+        )
+        cls.guarantor2 = cls.env["res.partner"].create(
+            {"name": "担保公司有限公司", "is_company": True}
+        )
+        cls._lessee_count = 0
+
+    @classmethod
+    def _lessee(cls, **vals):
+        cls._lessee_count += 1
+        return cls.env["res.partner"].create(
+            {
+                "name": f"测试承租人{cls._lessee_count}有限公司",
+                "is_company": True,
+                **vals,
+            }
+        )
+
+    @classmethod
+    def _contract_vals(cls, **overrides):
+        vals = {
+            "partner_id": (overrides.pop("partner", None) or cls._lessee()).id,
+            "vendor_id": cls.vendor.id,
+            "financed_amount": 120000.0,
+            "annual_rate": 0.0,
+            "term_count": 12,
+            "periodicity": "monthly",
+            "schedule_method": "annuity",
+            "date_start": date(2026, 1, 1),
+            "date_first_due": DUE,
+            "penalty_rate": 0.0005,
+            "account_manager_id": cls.users["account_manager"].id,
+            "collector_id": cls.users["collector"].id,
+        }
+        vals.update(overrides)
+        return vals
+
+    def _contract(self, **overrides):
+        """An active contract whose first installment (due DUE) is invoiced."""
+        contract = self.env["lease.contract"].create(self._contract_vals(**overrides))
+        contract.action_generate_schedule()
+        with freeze_time(DUE - timedelta(days=5)):
+            contract.action_activate()
+            contract.action_invoice_due()
+        self.assertEqual(len(contract.installment_ids.filtered("move_id")), 1)
+        return contract
+
+    def _run(self, days, contracts=None):
+        """Run the overdue engine on the day the first installment is ``days`` overdue."""
+        with freeze_time(DUE + timedelta(days=days)):
+            self.env["lease.overdue.engine"]._run(
+                contract_ids=contracts.ids if contracts is not None else None
+            )
+
+    def _overdue_case(self, days, **overrides):
+        contract = self._contract(**overrides)
+        self._run(days, contract)
+        case = contract.current_case_id
+        self.assertTrue(case, "the overdue engine opens a collection case")
+        self.assertEqual(case.days_overdue, days)
+        return case
+
+    def _pay(self, move, amount, pay_date):
+        """Register a real payment on ``move`` on ``pay_date``."""
+        with freeze_time(pay_date):
+            wizard = (
+                self.env["account.payment.register"]
+                .with_context(active_model="account.move", active_ids=move.ids)
+                .create(
+                    {
+                        "payment_date": pay_date,
+                        "amount": amount,
+                        "journal_id": self.bank_journal.id,
+                    }
+                )
+            )
+            return wizard._create_payments()
+
+    def _attachment(self, name="scan.pdf", user=None):
+        """An uploaded file, as the user uploading it (a file without a document is
+        readable by its uploader only)."""
+        attachments = self.env["ir.attachment"]
+        if user:
+            attachments = attachments.with_user(user)
+        return attachments.create(
+            {"name": name, "datas": base64.b64encode(b"%PDF-1.4 test")}
+        )
+
+    def _flush_tracking(self):
+        """Tracking values are written when the transaction commits: do it now."""
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+
+    @staticmethod
+    def _on(day):
+        return freeze_time(DUE + timedelta(days=day))
+
+    def _guarantors(self):
+        return [Command.set((self.guarantor | self.guarantor2).ids)]
