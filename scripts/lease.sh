@@ -489,15 +489,15 @@ EOF
 # Database with the addon's dependencies installed with demo data, reused while the
 # dependency list, Odoo's source, the requirements and the recipe are unchanged.
 ensure_template() {
-    local deps key name build logf t
+    local deps inputs name build logf t
     deps=$(addon_depends)
-    key=$(printf '%s\n' "recipe=$TEMPLATE_RECIPE" "deps=$deps" "langs=$TEST_LANGS" \
-        "odoo=$(odoo_fingerprint)" "$(cat "$VENV/.lease-stamp")" | sha 12)
+    inputs=$(printf '%s\n' "recipe=$TEMPLATE_RECIPE" "deps=$deps" "langs=$TEST_LANGS" \
+        "odoo=$ODOO $(odoo_fingerprint)" "venv=$(cat "$VENV/.lease-stamp")")
     if [ "$EXTERNAL_PG" = 1 ]; then
         # a shared server: the filestore of a template lives in this checkout only
-        key=$(printf '%s %s %s' "$key" "$(hostname)" "$ROOT" | sha 12)
+        inputs+=$'\n'"server=$DB_HOST:$DB_PORT checkout=$(hostname):$ROOT"
     fi
-    name=lease_tmpl_$key
+    name=lease_tmpl_$(sha 12 <<<"$inputs")
     TEMPLATE_DB=$name
     mkdir -p "$LOCAL/templates"
     take_lock template shared
@@ -535,17 +535,16 @@ ensure_template() {
     if [ -d "$DATA_DIR/filestore/$build" ]; then
         mv "$DATA_DIR/filestore/$build" "$DATA_DIR/filestore/$name"
     fi
-    # Older templates of this checkout are not needed any more.
+    # The marker says what the template was built from; keep this one and the
+    # previous one (switching back and forth between two states is common).
+    echo "$inputs" >"$LOCAL/templates/$name"
     local old
-    for old in "$LOCAL/templates"/lease_tmpl_*; do
-        [ -e "$old" ] || continue
-        old=${old##*/}
-        [ "$old" = "$name" ] && continue
+    # shellcheck disable=SC2012 # names are lease_tmpl_<hex>
+    for old in $(cd "$LOCAL/templates" && ls -t | tail -n +3); do
         log "dropping old template database $old"
         drop_db "$old" || true
         rm -f "$LOCAL/templates/$old"
     done
-    date >"$LOCAL/templates/$name"
     release_lock "$LOCK_FD"
     log "template database $name built in $((SECONDS - t))s"
 }
