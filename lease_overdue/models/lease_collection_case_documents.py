@@ -53,9 +53,19 @@ class LeaseCollectionCase(models.Model):
     # Escalation steps (called by the escalation rules)
     # ------------------------------------------------------------------
     def _escalation_cases(self, stop_on_objection=False, stop_on_deferral=False):
-        """The open cases of ``self`` an escalation step applies to."""
+        """The open cases of ``self`` an escalation step applies to, as the system (the
+        step runs whoever triggered the engine) and in batch mode: no follower added, no
+        assignment e-mail per record (the activities still reach their users)."""
         today = fields.Date.context_today(self)
-        cases = self.sudo().filtered(lambda c: c.state == "open")
+        cases = (
+            self.sudo()
+            .with_context(
+                mail_create_nosubscribe=True,
+                mail_auto_subscribe_no_notify=True,
+                mail_activity_quick_update=True,
+            )
+            .filtered(lambda c: c.state == "open")
+        )
         if stop_on_objection:
             cases = cases.filtered(lambda c: not c.vendor_objection)
         if stop_on_deferral:
@@ -114,7 +124,7 @@ class LeaseCollectionCase(models.Model):
         cases = self._escalation_cases()
         today = fields.Date.context_today(self)
         inspections = (
-            self.env["lease.asset.inspection"]
+            cases.env["lease.asset.inspection"]
             .sudo()
             .search(
                 [
@@ -133,7 +143,7 @@ class LeaseCollectionCase(models.Model):
                 )
             )
             by_case[case.id] = found[:1]
-        documents = self.env["lease.document"].sudo()
+        documents = cases.env["lease.document"].sudo()
         done = {
             case.id
             for (case,) in documents._read_group(
@@ -144,7 +154,7 @@ class LeaseCollectionCase(models.Model):
         todo = cases.filtered(lambda c: c.id not in done)
         missing = todo.filtered(lambda c: not by_case[c.id])
         created = (
-            self.env["lease.asset.inspection"]
+            cases.env["lease.asset.inspection"]
             .sudo()
             .create(
                 [
@@ -182,7 +192,7 @@ class LeaseCollectionCase(models.Model):
         lawyer's letter to send (the one prepared at day 15, else a new one). Returns the
         legal cases created."""
         cases = self._escalation_cases(stop_on_objection=True)
-        legal_cases = self.env["lease.legal.case"].sudo()
+        legal_cases = cases.env["lease.legal.case"].sudo()
         done = {
             case.id
             for (case,) in legal_cases._read_group(
@@ -202,7 +212,7 @@ class LeaseCollectionCase(models.Model):
         )
         todo._escalation_new_documents("lawyer_letter")
         letters = (
-            self.env["lease.document"]
+            cases.env["lease.document"]
             .sudo()
             .search(
                 [
@@ -222,7 +232,7 @@ class LeaseCollectionCase(models.Model):
         """Tier 3: each guarantor is told in writing of the lessee's overdue (D9 L190,
         SPEC E8). Returns the guarantor notices created (one per guarantor and case)."""
         cases = self._escalation_cases(stop_on_objection=True)
-        documents = self.env["lease.document"].sudo()
+        documents = cases.env["lease.document"].sudo()
         done = {
             (case.id, partner.id)
             for case, partner in documents._read_group(
@@ -256,7 +266,7 @@ class LeaseCollectionCase(models.Model):
             return self.env["mail.activity"]
         today = fields.Date.context_today(self)
         documents = (
-            self.env["lease.collateral.document"]
+            cases.env["lease.collateral.document"]
             .sudo()
             .search([("contract_id", "in", cases.contract_id.ids)])
         )
@@ -311,7 +321,7 @@ class LeaseCollectionCase(models.Model):
                     "date_deadline": today,
                 }
             )
-        return self.env["mail.activity"].sudo().create(activities).with_env(self.env)
+        return cases.env["mail.activity"].create(activities).with_env(self.env)
 
     def _escalation_draft_disposal_plan(self):
         """Tier 3: asset management drafts the disposal plan for the review committee
@@ -349,7 +359,7 @@ class LeaseCollectionCase(models.Model):
         returns the legal cases created."""
         cases = self._escalation_cases(stop_on_objection=True)
         created = cases._escalation_start_legal().sudo()
-        self.env["lease.legal.case"].sudo().search(
+        cases.env["lease.legal.case"].sudo().search(
             [
                 ("case_id", "in", cases.ids),
                 ("state", "=", "preparation"),
@@ -366,7 +376,7 @@ class LeaseCollectionCase(models.Model):
         cases = self._escalation_cases(stop_on_objection=True, stop_on_deferral=True)
         created = cases._escalation_new_disposals("escalation")
         due = (
-            self.env["lease.disposal"]
+            cases.env["lease.disposal"]
             .sudo()
             .search(
                 [

@@ -400,7 +400,9 @@ class LeaseDisposal(models.Model):
                     "date_deadline": today,
                 }
             )
-        self.env["mail.activity"].sudo().create(activities)
+        self.env["mail.activity"].sudo().with_context(
+            mail_activity_quick_update=True
+        ).create(activities)
         return entries
 
     def action_create_pnl_report(self):

@@ -427,20 +427,32 @@ class LeaseDocument(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         today = fields.Date.context_today(self)
+        # Snapshot of the case's figures, read for all the documents at once.
+        case_ids = {
+            v["case_id"]
+            for v in vals_list
+            if v.get("case_id") and not v.get("contract_id")
+        }
+        case_contract = {
+            case.id: case.contract_id.id
+            for case in self.env["lease.collection.case"].sudo().browse(case_ids)
+        }
+        contract_ids = {
+            vals.get("contract_id") or case_contract.get(vals.get("case_id"))
+            for vals in vals_list
+        } - {None, False}
+        contracts = self.env["lease.contract"].sudo().browse(contract_ids)
+        contracts.fetch(["days_overdue", "overdue_amount", "penalty_amount"])
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 vals["name"] = (
                     self.env["ir.sequence"].next_by_code("lease.document") or "/"
                 )
-            contract = self.env["lease.contract"].browse(vals.get("contract_id"))
-            if not contract and vals.get("case_id"):
-                contract = (
-                    self.env["lease.collection.case"]
-                    .browse(vals["case_id"])
-                    .contract_id
-                )
-            if contract:
-                contract = contract.sudo()
+            contract_id = vals.get("contract_id") or case_contract.get(
+                vals.get("case_id")
+            )
+            if contract_id:
+                contract = contracts.browse(contract_id)
                 vals.setdefault("days_overdue", contract.days_overdue)
                 vals.setdefault("amount_overdue", contract.overdue_amount)
                 vals.setdefault("penalty_amount", contract.penalty_amount)

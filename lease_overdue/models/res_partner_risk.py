@@ -205,7 +205,9 @@ class ResPartner(models.Model):
                     "date_deadline": fields.Date.context_today(self),
                 }
             )
-        self.env["mail.activity"].sudo().create(activities)
+        self.env["mail.activity"].sudo().with_context(
+            mail_activity_quick_update=True
+        ).create(activities)
 
     # ------------------------------------------------------------------
     # Credit rating (SPEC K1)
