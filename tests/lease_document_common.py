@@ -8,13 +8,15 @@ from datetime import date, timedelta
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.tests import TransactionCase, new_test_user
+from odoo.tests import HttpCase, TransactionCase, new_test_user
 
 GROUP = "lease_overdue.group_"
 DUE = date(2026, 2, 10)  # first installment of every contract: 10 000 rent
 
 
-class LeaseDocumentCase(TransactionCase):
+class LeaseDocumentMixin:
+    """Users, partners and helpers; mixed into a TransactionCase or an HttpCase."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -147,3 +149,11 @@ class LeaseDocumentCase(TransactionCase):
 
     def _guarantors(self):
         return [Command.set((self.guarantor | self.guarantor2).ids)]
+
+
+class LeaseDocumentCase(LeaseDocumentMixin, TransactionCase):
+    pass
+
+
+class LeaseDocumentHttpCase(LeaseDocumentMixin, HttpCase):
+    pass

@@ -179,7 +179,8 @@ class TestCreditRating(LeaseDocumentCase):
         tracked = lessee.message_ids.tracking_value_ids.filtered(
             lambda t: t.field_id.name == "credit_rating"
         )
-        # every downgrade is in the lessee's chatter (the first rating came with its creation)
+        # every downgrade is in the lessee's chatter (the first rating was set in the
+        # transaction that created the lessee: nothing to track then)
         self.assertEqual(sorted(tracked.mapped("new_value_char")), ["A", "B", "C", "D"])
         first = contract.installment_ids.sorted("sequence")[0]
         self._pay(first.move_id, 10000.0, DUE + timedelta(days=50))
