@@ -251,7 +251,7 @@ class LeaseDisposal(models.Model):
             raise AccessError(message)
 
     def _check_state(self, *states):
-        labels = dict(DISPOSAL_STATES)
+        labels = dict(self._fields["state"]._description_selection(self.env))
         for disposal in self:
             if disposal.state not in states:
                 raise UserError(

@@ -2,6 +2,8 @@ import hashlib
 import logging
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
@@ -352,7 +354,7 @@ class LeaseDocument(models.Model):
 
     @api.depends("state", "approval_ids.is_current", "approval_ids.role")
     def _compute_waiting_for(self):
-        labels = dict(DEPARTMENTS)
+        labels = self._department_labels()
         for doc in self:
             current = (
                 doc.approval_ids.filtered("is_current")
@@ -522,6 +524,11 @@ class LeaseDocument(models.Model):
     # Approval helpers
     # ------------------------------------------------------------------
     @api.model
+    def _department_labels(self):
+        """{department: label in the user's language}."""
+        return dict(self._fields["department"]._description_selection(self.env))
+
+    @api.model
     def _approver_roles(self, user):
         """The departments ``user`` may decide for (SPEC A2)."""
         return {
@@ -533,7 +540,7 @@ class LeaseDocument(models.Model):
         user = self.env.user
         if user._has_group("lease_overdue.group_lease_manager"):
             return
-        labels = dict(DEPARTMENTS)
+        labels = self._department_labels()
         for doc in self:
             if not user._has_group(MEMBER_GROUPS[doc.department]):
                 raise AccessError(
@@ -587,7 +594,7 @@ class LeaseDocument(models.Model):
         )
 
     def _missing_approvals_label(self):
-        labels = dict(DEPARTMENTS)
+        labels = self._department_labels()
         return ", ".join(
             labels[role]
             for role in dict.fromkeys(self._missing_approvals().mapped("role"))
@@ -695,7 +702,7 @@ class LeaseDocument(models.Model):
 
     def _decide(self, decision, comment=None):
         self.ensure_one()
-        labels = dict(DEPARTMENTS)
+        labels = self._department_labels()
         user = self.env.user
         comment = comment or self.decision_comment
         if self.state != "to_approve":
@@ -774,7 +781,7 @@ class LeaseDocument(models.Model):
                 user=user.name,
             )
         if comment:
-            body = f"{body}\n{comment}"
+            body = Markup("%s<br/>%s") % (body, comment)
         self.sudo().message_post(body=body, author_id=user.partner_id.id)
         if decision == "refuse":
             self.sudo().write({"state": "refused"})

@@ -132,7 +132,7 @@ class LeaseLegalCase(models.Model):
             )
 
     def _check_state(self, *states):
-        labels = dict(LEGAL_STATES)
+        labels = dict(self._fields["state"]._description_selection(self.env))
         for case in self:
             if case.state not in states:
                 raise UserError(
