@@ -15,16 +15,33 @@ class LeaseCollectionRecord(models.Model):
     _rec_name = "display_label"
     _check_company_auto = True
 
-    case_id = fields.Many2one("lease.collection.case", "Collection Case", index=True,
-                              ondelete="restrict", check_company=True)
-    contract_id = fields.Many2one(
-        "lease.contract", required=True, index=True, ondelete="restrict", check_company=True,
-        compute="_compute_contract_id", store=True, readonly=False, precompute=True,
+    case_id = fields.Many2one(
+        "lease.collection.case",
+        "Collection Case",
+        index=True,
+        ondelete="restrict",
+        check_company=True,
     )
-    partner_id = fields.Many2one(related="contract_id.partner_id", store=True, index=True,
-                                 string="Lessee")
-    company_id = fields.Many2one(related="contract_id.company_id", store=True, index=True)
-    date = fields.Datetime(required=True, default=fields.Datetime.now, index=True, tracking=True)
+    contract_id = fields.Many2one(
+        "lease.contract",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        check_company=True,
+        compute="_compute_contract_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    partner_id = fields.Many2one(
+        related="contract_id.partner_id", store=True, index=True, string="Lessee"
+    )
+    company_id = fields.Many2one(
+        related="contract_id.company_id", store=True, index=True
+    )
+    date = fields.Datetime(
+        required=True, default=fields.Datetime.now, index=True, tracking=True
+    )
     channel = fields.Selection(
         [
             ("phone", "Phone Call"),
@@ -34,20 +51,34 @@ class LeaseCollectionRecord(models.Model):
             ("lawyer_letter", "Lawyer's Letter"),
             ("email", "Email"),
         ],
-        required=True, default="phone", tracking=True,
+        required=True,
+        default="phone",
+        tracking=True,
     )
-    user_id = fields.Many2one("res.users", "Contacted By", required=True, index=True,
-                              default=lambda self: self.env.user, tracking=True)
-    contact_name = fields.Char("Contact Person", help="Whom was reached: name and role.")
+    user_id = fields.Many2one(
+        "res.users",
+        "Contacted By",
+        required=True,
+        index=True,
+        default=lambda self: self.env.user,
+        tracking=True,
+    )
+    contact_name = fields.Char(
+        "Contact Person", help="Whom was reached: name and role."
+    )
     result = fields.Text(help="What the contact said or what happened.")
     overdue_reason = fields.Text("Reason for Overdue")
     willingness = fields.Selection(LEVELS, "Willingness to Pay", tracking=True)
     ability = fields.Selection(LEVELS, "Ability to Pay", tracking=True)
-    promise_id = fields.Many2one("lease.payment.promise", "Promise to Pay", index=True,
-                                 check_company=True)
+    promise_id = fields.Many2one(
+        "lease.payment.promise", "Promise to Pay", index=True, check_company=True
+    )
     next_step = fields.Text("Next Step")
     attachment_ids = fields.Many2many(
-        "ir.attachment", "lease_collection_record_attachment_rel", "record_id", "attachment_id",
+        "ir.attachment",
+        "lease_collection_record_attachment_rel",
+        "record_id",
+        "attachment_id",
         string="Attachments",
     )
     display_label = fields.Char(compute="_compute_display_label")
@@ -62,16 +93,23 @@ class LeaseCollectionRecord(models.Model):
     def _compute_display_label(self):
         channels = dict(self._fields["channel"]._description_selection(self.env))
         for record in self:
-            record.display_label = " / ".join(filter(None, [
-                record.partner_id.display_name,
-                channels.get(record.channel),
-                record.date and fields.Datetime.to_string(record.date)[:16],
-            ]))
+            record.display_label = " / ".join(
+                filter(
+                    None,
+                    [
+                        record.partner_id.display_name,
+                        channels.get(record.channel),
+                        record.date and fields.Datetime.to_string(record.date)[:16],
+                    ],
+                )
+            )
 
     @api.constrains("case_id", "contract_id")
     def _check_case_contract(self):
         for record in self:
             if record.case_id and record.case_id.contract_id != record.contract_id:
-                raise ValidationError(self.env._(
-                    "The collection record's contract must be the contract of its case."
-                ))
+                raise ValidationError(
+                    self.env._(
+                        "The collection record's contract must be the contract of its case."
+                    )
+                )

@@ -1,0 +1,125 @@
+from datetime import datetime, time
+
+import pytz
+
+from odoo import api, fields, models
+
+
+class LeaseContract(models.Model):
+    """Pre-due work on contracts (SPEC R1-R5)."""
+
+    _inherit = "lease.contract"
+
+    lease_next_due_date = fields.Date(
+        "Next Due Date", compute="_compute_lease_next_due"
+    )
+    lease_next_due_amount = fields.Monetary(
+        "Next Rent Due", compute="_compute_lease_next_due"
+    )
+
+    def _compute_lease_next_due(self):
+        today = fields.Date.context_today(self)
+        lines = (
+            self.env["lease.installment"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("contract_id", "in", self.ids),
+                    ("state", "in", ("planned", "invoiced")),
+                    ("date_due", ">=", today),
+                ],
+                ["contract_id", "date_due", "amount_rent"],
+                order="date_due, id",
+            )
+        )
+        first = {}
+        for line in lines:
+            first.setdefault(line.contract_id.id, line)
+        for contract in self:
+            line = first.get(contract.id)
+            contract.lease_next_due_date = line.date_due if line else False
+            contract.lease_next_due_amount = line.amount_rent if line else 0.0
+
+    # ------------------------------------------------------------------
+    def _escalation_prenotice_list(self):
+        """10:00 on each of the 7 days before a due date: risk management's list of the
+        customers due goes to each account manager, who reports their willingness and
+        ability to pay by 16:00 (D5 L95, SPEC R5). One list per account manager and day,
+        one line per contract; returns the lines created."""
+        today = fields.Date.context_today(self)
+        contracts = self.sudo()
+        lines_model = self.env["lease.prenotice.feedback"].sudo()
+        lists_model = self.env["lease.prenotice.list"].sudo()
+        installments = (
+            self.env["lease.installment"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("contract_id", "in", contracts.ids),
+                    ("state", "in", ("planned", "invoiced")),
+                    ("date_due", ">", today),
+                ],
+                ["contract_id", "date_due", "amount_rent"],
+                order="date_due, id",
+            )
+        )
+        next_line = {}
+        for line in installments:
+            next_line.setdefault(line.contract_id.id, line)
+        existing_lists = lists_model.search(
+            [("date", "=", today), ("user_id", "in", contracts.account_manager_id.ids)]
+        )
+        by_user = {(lst.user_id.id, lst.company_id.id): lst for lst in existing_lists}
+        new_lists = []
+        for contract in contracts:
+            key = (contract.account_manager_id.id, contract.company_id.id)
+            if (
+                contract.account_manager_id
+                and key not in by_user
+                and key not in new_lists
+            ):
+                new_lists.append(key)
+        created = lists_model.create(
+            [
+                {
+                    "date": today,
+                    "user_id": user_id,
+                    "company_id": company_id,
+                    "date_deadline": self._prenotice_deadline(today, user_id),
+                }
+                for user_id, company_id in new_lists
+            ]
+        )
+        for lst in created:
+            by_user[(lst.user_id.id, lst.company_id.id)] = lst
+        done = {
+            (line.list_id.id, line.contract_id.id)
+            for line in lines_model.search_fetch(
+                [("list_id", "in", [lst.id for lst in by_user.values()])],
+                ["list_id", "contract_id"],
+            )
+        }
+        vals_list = []
+        for contract in contracts:
+            lst = by_user.get((contract.account_manager_id.id, contract.company_id.id))
+            line = next_line.get(contract.id)
+            if not lst or not line or (lst.id, contract.id) in done:
+                continue
+            vals_list.append(
+                {
+                    "list_id": lst.id,
+                    "contract_id": contract.id,
+                    "installment_id": line.id,
+                }
+            )
+        feedback = lines_model.create(vals_list)
+        created._schedule_feedback_activity()
+        return feedback.with_env(self.env)
+
+    @api.model
+    def _prenotice_deadline(self, day, user_id):
+        """16:00 of ``day`` in the account manager's time zone, as a UTC datetime."""
+        user = self.env["res.users"].sudo().browse(user_id)
+        tz = pytz.timezone(user.tz or self.env.context.get("tz") or "UTC")
+        local = tz.localize(datetime.combine(day, time(16, 0)))
+        return local.astimezone(pytz.utc).replace(tzinfo=None)

@@ -1,0 +1,106 @@
+from odoo import api, fields, models
+
+from .lease_escalation_role import DEPARTMENTS
+
+
+class LeaseEscalationLog(models.Model):
+    """Exactly-once ledger of the escalation job (SPEC E14, F4): one row per rule, case or
+    contract, period (once / day / half-day / due date / promise) and responsible role.
+    The unique index makes a second run of the same day create nothing; the rows tell risk
+    management whether each task was done on time (D9 L184)."""
+
+    _name = "lease.escalation.log"
+    _description = "Escalation Log"
+    _order = "date desc, id desc"
+    _rec_name = "rule_id"
+
+    rule_id = fields.Many2one(
+        "lease.escalation.rule",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        context={"active_test": False},
+    )
+    scheme = fields.Selection(related="rule_id.scheme", store=True)
+    res_model = fields.Selection(
+        [
+            ("lease.collection.case", "Collection Case"),
+            ("lease.contract", "Lease Contract"),
+        ],
+        required=True,
+    )
+    res_id = fields.Many2oneReference(
+        model_field="res_model", required=True, index=True
+    )
+    case_id = fields.Many2one("lease.collection.case", index=True, ondelete="cascade")
+    contract_id = fields.Many2one("lease.contract", index=True, ondelete="cascade")
+    partner_id = fields.Many2one(related="contract_id.partner_id", string="Lessee")
+    company_id = fields.Many2one("res.company", index=True)
+    period = fields.Char(
+        required=True,
+        help="once, a day, a half-day (day/am, day/pm), due:day or promise:id.",
+    )
+    role_code = fields.Char("Role", required=True, default="")
+    department = fields.Selection(DEPARTMENTS, index=True)
+    user_id = fields.Many2one("res.users", "Responsible", index=True)
+    date = fields.Date("Run Day", required=True, index=True)
+    activity_id = fields.Many2one(
+        "mail.activity", ondelete="set null", index="btree_not_null"
+    )
+    activity_type_id = fields.Many2one(related="rule_id.activity_type_id")
+    date_deadline = fields.Date("Deadline")
+    date_done = fields.Date("Done On")
+    state = fields.Selection(
+        [
+            ("open", "To Do"),
+            ("done", "Done"),
+            ("executed", "Executed by the System"),
+            ("cancelled", "Cancelled"),
+            ("closed", "Closed (Case Paid Up)"),
+        ],
+        required=True,
+        default="open",
+        index=True,
+    )
+    done_late = fields.Boolean(readonly=True, index=True)
+    is_overdue = fields.Boolean(
+        "Overdue Task", compute="_compute_is_overdue", search="_search_is_overdue"
+    )
+
+    _once = models.UniqueIndex(
+        "(rule_id, res_model, res_id, period, role_code)",
+        "The escalation rule already acted on this record for this period.",
+    )
+
+    @api.depends("state", "date_deadline")
+    def _compute_is_overdue(self):
+        today = fields.Date.context_today(self)
+        for log in self:
+            log.is_overdue = bool(
+                log.state == "open" and log.date_deadline and log.date_deadline < today
+            )
+
+    def _search_is_overdue(self, operator, value):
+        if operator != "in":
+            return NotImplemented
+        today = fields.Date.context_today(self)
+        overdue = [("state", "=", "open"), ("date_deadline", "<", today)]
+        if True in value:
+            return overdue
+        return ["!", "&", *overdue]
+
+    def _mark_done(self, day):
+        """The activity behind these rows was marked done on ``day``."""
+        todo = self.filtered(lambda log: log.state == "open")
+        late = todo.filtered(lambda log: log.date_deadline and log.date_deadline < day)
+        late.write({"state": "done", "date_done": day, "done_late": True})
+        (todo - late).write({"state": "done", "date_done": day})
+
+    def action_open_target(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self.res_model,
+            "res_id": self.res_id,
+            "view_mode": "form",
+        }

@@ -1,0 +1,827 @@
+"""Escalation rules (SPEC R1-R5, E1, E2, E4, E12-E15) and the daily escalation job.
+
+A rule is data: when it fires (trigger and its day numbers), for which cases or
+contracts (conditions), what it does (an activity for the responsible roles, an SMS
+queued through Odoo's SMS queue, or an ``_escalation_*`` step of the collection case)
+and how often (once per case or due date, daily, twice a day).
+
+The job evaluates each rule for the whole portfolio with one search, removes what the
+ledger (lease.escalation.log) says was already done, and creates the activities and the
+ledger rows with one ``create`` each: its number of queries depends on the number of
+rules, people and companies, not on the number of cases.
+"""
+
+import logging
+import re
+from collections import defaultdict
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+from markupsafe import Markup, escape
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.fields import Domain
+
+_logger = logging.getLogger(__name__)
+
+CASE_MODEL = "lease.collection.case"
+CONTRACT_MODEL = "lease.contract"
+
+# role code -> (field on the contract, groups to take the person from, best first)
+ROLE_SOURCES = {
+    "collector": (
+        "collector_id",
+        ("group_asset_management_head", "group_asset_management"),
+    ),
+    "account_manager": (
+        "account_manager_id",
+        ("group_business_head", "group_business"),
+    ),
+    "team_lead": ("team_lead_id", ("group_business_head", "group_business")),
+    "risk_officer": (
+        "risk_officer_id",
+        ("group_risk_management_head", "group_risk_management"),
+    ),
+    "asset_management_head": (
+        None,
+        ("group_asset_management_head", "group_asset_management"),
+    ),
+    "risk_management_head": (
+        None,
+        ("group_risk_management_head", "group_risk_management"),
+    ),
+    "legal_head": (None, ("group_legal_head", "group_legal")),
+    "business_head": (None, ("group_business_head", "group_business")),
+    "finance_head": (None, ("group_finance_head", "group_finance")),
+    "review_committee": (None, ("group_review_committee",)),
+    "general_manager": (None, ("group_general_manager",)),
+}
+
+GRADES = [
+    ("a", "A - Low"),
+    ("b", "B - Medium"),
+    ("c", "C - High"),
+    ("d", "D - Critical"),
+]
+
+# D8 categories (D8 L148-L150). The policy text says "30天以下 ... 逾期未超过30天": not
+# exceeding 30 days, so 1-30 / 31-60 / over 60 (SPEC E12 writes <30 and 30-60).
+D8_CATEGORIES = {"le30": (1, 30), "31_60": (31, 60), "gt60": (61, 0)}
+
+# E13: overdue count first, then cumulative days overdue, then risk grade; ``c`` is the
+# contract's alias: SQL(PRIORITY_SQL, c=SQL.identifier("c")).
+PRIORITY_SQL = """(COALESCE(%(c)s.overdue_count, 0) * 10000000.0
+    + LEAST(COALESCE(%(c)s.overdue_days_total, 0), 999999) * 10.0
+    + CASE %(c)s.risk_grade WHEN 'd' THEN 4 WHEN 'c' THEN 3 WHEN 'b' THEN 2
+                            WHEN 'a' THEN 1 ELSE 0 END)"""
+GRADE_RANK = {"a": 1, "b": 2, "c": 3, "d": 4}
+
+
+def contract_priority(contract):
+    """Python twin of PRIORITY_SQL for one contract."""
+    return (
+        (contract.overdue_count or 0) * 10000000.0
+        + min(contract.overdue_days_total or 0, 999999) * 10.0
+        + GRADE_RANK.get(contract.risk_grade or "", 0)
+    )
+
+
+class LeaseEscalationRule(models.Model):
+    _name = "lease.escalation.rule"
+    _description = "Escalation Rule"
+    _order = "scheme_sequence, sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    active = fields.Boolean(default=True)
+    sequence = fields.Integer(default=10)
+    scheme = fields.Selection(
+        [
+            ("d9", "D9 Overdue Customer Management (core)"),
+            ("d5", "D5 Overdue Accounts (pre-due and visits)"),
+            ("d8", "D8 Disposal Matrix (category x occurrence)"),
+        ],
+        required=True,
+        default="d9",
+        help="Policy the rule comes from. D5 and D8 rules can be switched off for a company "
+        "in the settings, or one by one (Active).",
+    )
+    scheme_sequence = fields.Integer(compute="_compute_scheme_sequence", store=True)
+    policy_ref = fields.Char(
+        "Policy Reference", help="Policy clause the rule implements, e.g. D9 L173."
+    )
+    company_id = fields.Many2one(
+        "res.company", help="Leave empty to apply the rule in every company."
+    )
+    description = fields.Text()
+
+    # When
+    trigger = fields.Selection(
+        [
+            ("overdue_day", "On overdue day N (once)"),
+            ("overdue_range", "Every day from overdue day N to M"),
+            ("working_day", "From N working days overdue (to M)"),
+            ("tier_entry", "On entering a tier"),
+            ("before_due", "N days before a due date (to M)"),
+            ("month_end", "On the last working day of the month"),
+            ("promise_broken", "When a promise to pay is broken"),
+        ],
+        required=True,
+        default="overdue_day",
+        help="Overdue day N fires once, on day N or on the first run after it when a day "
+        "was skipped (up to day M when M is set). Working-day triggers fire on working days "
+        "only.",
+    )
+    day_from = fields.Integer(
+        "Day N",
+        default=1,
+        help="First overdue day, working day or days before the due date.",
+    )
+    day_to = fields.Integer(
+        "Day M",
+        help="Last overdue day or working day; days before the due date it stops at. "
+        "0 = no limit.",
+    )
+    working_days = fields.Boolean(
+        "Count Working Days",
+        help="Before a due date: count working days of the company calendar (SPEC O5).",
+    )
+    tier_id = fields.Many2one("lease.overdue.tier", "Tier", ondelete="restrict")
+    recurrence = fields.Selection(
+        [
+            ("once", "Once per case (or due date)"),
+            ("daily", "Every day"),
+            ("twice_daily", "Twice a day"),
+        ],
+        required=True,
+        default="once",
+    )
+    schedule = fields.Selection(
+        [
+            ("daily", "Daily job (after the overdue run)"),
+            ("morning", "Morning job (10:00)"),
+        ],
+        required=True,
+        default="daily",
+    )
+
+    # For whom
+    locality = fields.Selection([("local", "Local"), ("non_local", "Non-local")])
+    buyback = fields.Selection(
+        [
+            ("with", "With buy-back guarantee"),
+            ("without", "Without buy-back guarantee"),
+        ],
+        "Buy-back Guarantee",
+    )
+    large_amount = fields.Selection(
+        [("yes", "Large amount only"), ("no", "Not large amount")], "Large Amount"
+    )
+    min_risk_grade = fields.Selection(GRADES, "Minimum Risk Grade")
+    occurrence = fields.Selection(
+        [("1", "1st"), ("2", "2nd"), ("3", "3rd or later")],
+        help="Occurrence of the overdue episode for the lessee; each broken promise to pay "
+        "counts one level up (SPEC E15).",
+    )
+    d8_category = fields.Selection(
+        [("le30", "1-30 days"), ("31_60", "31-60 days"), ("gt60", "Over 60 days")],
+        "D8 Category",
+    )
+    key_watch_only = fields.Boolean("Key Watch List Only")
+    last_two_months_only = fields.Boolean("Overdue in Each of Last 2 Months Only")
+    min_overdue_count = fields.Integer(
+        "Overdue Count Above",
+        help="Lessee's cumulative overdue count must exceed it (0 = any).",
+    )
+    min_overdue_days = fields.Integer(
+        "Cumulative Days Above",
+        help="Lessee's cumulative days overdue must exceed it (0 = any).",
+    )
+    stop_on_vendor_objection = fields.Boolean(
+        compute="_compute_stop_on_vendor_objection",
+        store=True,
+        readonly=False,
+        help="Skip cases whose vendor objected in writing under its buy-back guarantee "
+        "(D9 L193, L198, SPEC E10).",
+    )
+    pause_on_deferral = fields.Boolean(
+        help="Skip cases whose disposal is deferred until a day not yet passed; the rule "
+        "fires by itself after the deferral ends (D9 L199-L201, SPEC E11).",
+    )
+
+    # What
+    action = fields.Selection(
+        [
+            ("activity", "Schedule an activity"),
+            ("sms", "Send an SMS"),
+            ("method", "Run a case step"),
+        ],
+        required=True,
+        default="activity",
+    )
+    activity_type_id = fields.Many2one(
+        "mail.activity.type",
+        ondelete="restrict",
+        help="Activity scheduled for each responsible role; optional for a case step.",
+    )
+    activity_summary = fields.Char(translate=True)
+    activity_note = fields.Html(translate=True)
+    role_ids = fields.Many2many(
+        "lease.escalation.role",
+        string="Responsible",
+        help="One activity per role. Department roles go to the head of the department.",
+    )
+    deadline_days = fields.Integer("Deadline (Days)")
+    deadline_working_days = fields.Boolean("Deadline in Working Days")
+    method_name = fields.Char(
+        "Case Step",
+        help="Method of the case (or of the contract, before a due date) whose name starts "
+        "with _escalation_, e.g. _escalation_prepare_notice.",
+    )
+    sms_body = fields.Text(
+        "SMS Text",
+        translate=True,
+        help="Inline template on the case or contract, e.g. {{ object.partner_id.name }}.",
+    )
+    log_count = fields.Integer(compute="_compute_log_count")
+
+    _day_numbers = models.Constraint(
+        "CHECK(day_from >= 0 AND day_to >= 0)", "Day numbers cannot be negative."
+    )
+
+    @api.depends("scheme")
+    def _compute_scheme_sequence(self):
+        order = {"d9": 1, "d5": 2, "d8": 3}
+        for rule in self:
+            rule.scheme_sequence = order.get(rule.scheme, 9)
+
+    @api.depends("trigger", "tier_id")
+    def _compute_stop_on_vendor_objection(self):
+        for rule in self:
+            rule.stop_on_vendor_objection = bool(
+                rule.trigger == "tier_entry"
+                and rule.tier_id
+                and rule.tier_id.days_min > 30
+            )
+
+    def _compute_log_count(self):
+        groups = self.env["lease.escalation.log"]._read_group(
+            [("rule_id", "in", self.ids)], ["rule_id"], ["__count"]
+        )
+        counts = {rule.id: count for rule, count in groups}
+        for rule in self:
+            rule.log_count = counts.get(rule.id, 0)
+
+    @api.constrains(
+        "trigger",
+        "day_from",
+        "day_to",
+        "tier_id",
+        "action",
+        "activity_type_id",
+        "role_ids",
+        "method_name",
+        "sms_body",
+    )
+    def _check_rule(self):
+        for rule in self:
+            if rule.trigger == "tier_entry" and not rule.tier_id:
+                raise ValidationError(
+                    self.env._("Rule %(rule)s: choose the tier.", rule=rule.name)
+                )
+            if rule.trigger in ("overdue_day", "overdue_range", "working_day") and (
+                rule.day_from < 1
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Rule %(rule)s: day N must be at least 1.", rule=rule.name
+                    )
+                )
+            if rule.trigger == "before_due" and rule.day_from < 1:
+                raise ValidationError(
+                    self.env._(
+                        "Rule %(rule)s: the days before the due date must be at least 1.",
+                        rule=rule.name,
+                    )
+                )
+            if rule.trigger == "overdue_range" and rule.day_to < rule.day_from:
+                raise ValidationError(
+                    self.env._(
+                        "Rule %(rule)s: day M must not come before day N.",
+                        rule=rule.name,
+                    )
+                )
+            if rule.trigger == "before_due" and rule.day_to > rule.day_from:
+                raise ValidationError(
+                    self.env._(
+                        "Rule %(rule)s: before a due date, M (the last day) must not be more days "
+                        "ahead than N (the first day).",
+                        rule=rule.name,
+                    )
+                )
+            if rule.action == "activity" and not (
+                rule.activity_type_id and rule.role_ids
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Rule %(rule)s: an activity needs an activity type and at least one "
+                        "responsible role.",
+                        rule=rule.name,
+                    )
+                )
+            if rule.action == "method":
+                if not rule.method_name or not re.fullmatch(
+                    r"_escalation_\w+", rule.method_name
+                ):
+                    raise ValidationError(
+                        self.env._(
+                            "Rule %(rule)s: the case step must be a method whose name starts "
+                            "with _escalation_.",
+                            rule=rule.name,
+                        )
+                    )
+                if rule.activity_type_id and not rule.role_ids:
+                    raise ValidationError(
+                        self.env._(
+                            "Rule %(rule)s: choose who gets the activity.",
+                            rule=rule.name,
+                        )
+                    )
+            if rule.action == "sms" and not rule.sms_body:
+                raise ValidationError(
+                    self.env._("Rule %(rule)s: write the SMS text.", rule=rule.name)
+                )
+
+    def action_view_logs(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "lease_overdue.lease_escalation_log_action"
+        )
+        action["domain"] = [("rule_id", "=", self.id)]
+        action["context"] = {}
+        return action
+
+    # ------------------------------------------------------------------
+    # The job
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_escalate(self, schedule="daily"):
+        """Scheduled action: apply every active rule of ``schedule`` once (SPEC E14)."""
+        return self._run_escalation(schedule=schedule)
+
+    @api.model
+    def _cron_escalate_morning(self):
+        """10:00 job: the pre-due lists to account managers (D5 L95, SPEC R5)."""
+        return self._run_escalation(schedule="morning")
+
+    @api.model
+    def _run_escalation(self, schedule="daily", today=None):
+        """Apply the rules of ``schedule`` for ``today``. Returns the ledger rows created,
+        or False when another run holds the lock (it logs and acts on nothing)."""
+        self = self.sudo()  # noqa: PLW0642 - a system job: every case, every department
+        today = today or fields.Date.context_today(self)
+        run = self.env["lease.escalation.run"]._get_for(schedule)
+        if not run._try_lock():
+            _logger.info(
+                "Escalation (%s): another run holds the lock; nothing done.", schedule
+            )
+            return False
+        started = fields.Datetime.now()
+        self.env.flush_all()
+        logs = self.env["lease.escalation.log"]
+        if schedule == "daily":
+            self.env["lease.collection.case"]._refresh_collection_priority()
+            self.env["lease.payment.promise"]._check_promises(today)
+        state = _RunState(self.env, today)
+        errors = []
+        for rule in self.search([("schedule", "=", schedule)]):
+            try:
+                with self.env.cr.savepoint():
+                    logs |= rule._fire(state)
+            except Exception as error:  # noqa: BLE001 - one bad rule must not stop the others
+                _logger.exception("Escalation rule %s failed", rule.display_name)
+                errors.append(f"{rule.display_name}: {error}")
+        run.write(
+            {
+                "date_last_run": today,
+                "last_started": started,
+                "last_finished": fields.Datetime.now(),
+                "last_created": len(logs),
+                "last_errors": "\n".join(errors) or False,
+            }
+        )
+        return logs
+
+    # ------------------------------------------------------------------
+    def _fire(self, state):
+        """Apply this rule once for the run; returns the ledger rows created."""
+        self.ensure_one()
+        targets = self._targets(state)  # {res_id: [period, ...]}
+        if not targets:
+            return self.env["lease.escalation.log"]
+        model = self._target_model()
+        done = self.env["lease.escalation.log"].search_fetch(
+            [
+                ("rule_id", "=", self.id),
+                ("res_model", "=", model),
+                ("res_id", "in", list(targets)),
+                (
+                    "period",
+                    "in",
+                    list({p for periods in targets.values() for p in periods}),
+                ),
+            ],
+            ["res_id", "period"],
+        )
+        seen = {(log.res_id, log.period) for log in done}
+        todo = {
+            res_id: [p for p in periods if (res_id, p) not in seen]
+            for res_id, periods in targets.items()
+        }
+        todo = {res_id: periods for res_id, periods in todo.items() if periods}
+        if not todo:
+            return self.env["lease.escalation.log"]
+        records = self.env[model].browse(list(todo))
+        contracts = records if model == CONTRACT_MODEL else records.contract_id
+        contracts.fetch(
+            [
+                "company_id",
+                "collector_id",
+                "account_manager_id",
+                "team_lead_id",
+                "risk_officer_id",
+                "overdue_count",
+                "overdue_days_total",
+                "risk_grade",
+            ]
+        )
+        log_vals = []
+        if self.action == "method":
+            method = getattr(records, self.method_name, None)
+            if method is None:
+                _logger.warning(
+                    "Escalation rule %s: %s has no step %s; only its activity is scheduled.",
+                    self.display_name,
+                    model,
+                    self.method_name,
+                )
+            else:
+                method()
+            if not self.activity_type_id:
+                log_vals = self._log_values(
+                    todo, records, state, "step", state_value="executed"
+                )
+        elif self.action == "sms":
+            records._message_sms_schedule_mass(body=self.sms_body, mass_keep_log=True)
+            log_vals = self._log_values(
+                todo, records, state, "sms", state_value="executed"
+            )
+        if self.activity_type_id and self.role_ids:
+            log_vals += self._schedule_activities(todo, records, state)
+        return self.env["lease.escalation.log"].create(log_vals)
+
+    def _target_model(self):
+        return CONTRACT_MODEL if self.trigger == "before_due" else CASE_MODEL
+
+    def _periods(self, today):
+        day = fields.Date.to_string(today)
+        if self.recurrence == "daily":
+            return [day]
+        if self.recurrence == "twice_daily":
+            return [f"{day}/am", f"{day}/pm"]
+        return None
+
+    def _targets(self, state):
+        """{res_id: [period, ...]} of the cases or contracts the rule applies to today."""
+        if self.trigger == "before_due":
+            return self._targets_before_due(state)
+        today = state.today
+        domain = Domain("state", "=", "open") & self._condition_domain(
+            "contract_id.", state
+        )
+        days = "contract_id.days_overdue"
+        if self.trigger == "overdue_day":
+            domain &= Domain(days, ">=", self.day_from)
+            if self.day_to:
+                domain &= Domain(days, "<=", self.day_to)
+        elif self.trigger == "overdue_range":
+            domain &= Domain(days, ">=", self.day_from) & Domain(
+                days, "<=", self.day_to
+            )
+        elif self.trigger == "working_day":
+            wdays = "contract_id.working_days_overdue"
+            domain &= Domain(wdays, ">=", self.day_from)
+            if self.day_to:
+                domain &= Domain(wdays, "<=", self.day_to)
+            domain &= Domain("company_id", "in", state.working_companies())
+        elif self.trigger == "tier_entry":
+            domain &= Domain("tier_id.days_min", ">=", self.tier_id.days_min)
+        elif self.trigger == "month_end":
+            domain &= Domain("company_id", "in", state.month_end_companies())
+        elif self.trigger == "promise_broken":
+            domain &= Domain("promise_ids.state", "=", "broken")
+        if self.occurrence:
+            level = int(self.occurrence)
+            domain &= Domain(
+                "escalation_occurrence", ">=" if level == 3 else "=", level
+            )
+        if self.d8_category:
+            low, high = D8_CATEGORIES[self.d8_category]
+            domain &= Domain(days, ">=", low)
+            if high:
+                domain &= Domain(days, "<=", high)
+        if self.stop_on_vendor_objection:
+            domain &= Domain("vendor_objection", "=", False)
+        if self.pause_on_deferral:
+            domain &= Domain("deferral_until", "=", False) | Domain(
+                "deferral_until", "<", today
+            )
+        case_ids = self.env[CASE_MODEL]._search(domain)
+        case_ids = list(case_ids)
+        if not case_ids:
+            return {}
+        if self.trigger == "promise_broken":
+            promises = self.env["lease.payment.promise"].search_fetch(
+                [("case_id", "in", case_ids), ("state", "=", "broken")], ["case_id"]
+            )
+            targets = defaultdict(list)
+            for promise in promises:
+                targets[promise.case_id.id].append(f"promise:{promise.id}")
+            return dict(targets)
+        periods = self._periods(today)
+        if periods is None:
+            period = today.strftime("%Y-%m") if self.trigger == "month_end" else "once"
+            periods = [period]
+        return dict.fromkeys(case_ids, periods)
+
+    def _targets_before_due(self, state):
+        """Contracts with an unpaid installment due N to M days (or working days) ahead."""
+        last = self.day_to or 1
+        windows = Domain.FALSE
+        if self.working_days:
+            for company in state.companies():
+                if not state.is_working_day(company):
+                    continue
+                # Today is among the N working days before D when at most N working days
+                # (today included) lie in [today, D): D <= the Nth working day after today.
+                high = state.add_working_days(company, self.day_from)
+                low = state.add_working_days(company, last - 1)
+                windows |= (
+                    Domain("company_id", "=", company.id)
+                    & Domain("date_due", ">", low)
+                    & Domain("date_due", "<=", high)
+                )
+        else:
+            windows = Domain(
+                "date_due", ">=", state.today + timedelta(days=last)
+            ) & Domain("date_due", "<=", state.today + timedelta(days=self.day_from))
+        domain = (
+            windows
+            & Domain("state", "in", ("planned", "invoiced"))
+            & Domain("contract_id.state", "=", "active")
+            & self._condition_domain("contract_id.", state)
+        )
+        lines = self.env["lease.installment"].search_fetch(
+            domain, ["contract_id", "date_due"]
+        )
+        periods = self._periods(state.today)
+        targets = defaultdict(list)
+        for line in lines:
+            contract_id = line.contract_id.id
+            keys = periods or [f"due:{fields.Date.to_string(line.date_due)}"]
+            for key in keys:
+                if key not in targets[contract_id]:
+                    targets[contract_id].append(key)
+        return dict(targets)
+
+    def _condition_domain(self, prefix, state):
+        """Domain of the rule's conditions on the contract reached through ``prefix``."""
+        partner = prefix + "partner_id.commercial_partner_id."
+        domain = Domain.TRUE
+        if self.company_id:
+            domain &= Domain(prefix + "company_id", "=", self.company_id.id)
+        if self.scheme in ("d5", "d8"):
+            domain &= Domain(
+                prefix + "company_id", "in", state.scheme_companies(self.scheme)
+            )
+        if self.locality:
+            domain &= Domain(prefix + "locality", "=", self.locality)
+        if self.buyback:
+            domain &= Domain(
+                prefix + "has_buyback_guarantee", "=", self.buyback == "with"
+            )
+        if self.large_amount:
+            domain &= Domain(
+                prefix + "is_large_amount", "=", self.large_amount == "yes"
+            )
+        if self.min_risk_grade:
+            domain &= Domain(prefix + "risk_grade", ">=", self.min_risk_grade)
+        if self.key_watch_only:
+            domain &= Domain(partner + "lease_is_key_watch", "=", True)
+        if self.last_two_months_only:
+            domain &= Domain(partner + "lease_overdue_last_two_months", "=", True)
+        if self.min_overdue_count:
+            domain &= Domain(
+                partner + "lease_overdue_count", ">", self.min_overdue_count
+            )
+        if self.min_overdue_days:
+            domain &= Domain(
+                partner + "lease_overdue_days_total", ">", self.min_overdue_days
+            )
+        return domain
+
+    # ------------------------------------------------------------------
+    def _log_values(self, todo, records, state, role_code, state_value, extra=None):
+        model = self._target_model()
+        values = []
+        for record in records:
+            contract = record if model == CONTRACT_MODEL else record.contract_id
+            for period in todo[record.id]:
+                vals = {
+                    "rule_id": self.id,
+                    "res_model": model,
+                    "res_id": record.id,
+                    "case_id": record.id if model == CASE_MODEL else False,
+                    "contract_id": contract.id,
+                    "company_id": contract.company_id.id,
+                    "period": period,
+                    "role_code": role_code,
+                    "date": state.today,
+                    "state": state_value,
+                }
+                if role_code == "sms":
+                    user = state.role_user(self._sms_role(), contract)
+                    vals["user_id"] = user.id
+                    vals["department"] = "risk_management"
+                values.append(vals)
+        return values
+
+    def _sms_role(self):
+        return self.role_ids[:1].code or "risk_management_head"
+
+    def _schedule_activities(self, todo, records, state):
+        """One activity per target, period and role; returns the ledger values."""
+        model = self._target_model()
+        model_id = self.env["ir.model"]._get_id(model)
+        summary = self.activity_summary or self.name
+        slot_labels = {"am": self.env._("morning"), "pm": self.env._("afternoon")}
+        activity_vals = []
+        log_vals = []
+        for record in records:
+            case = record if model == CASE_MODEL else self.env[CASE_MODEL]
+            contract = record.contract_id if case else record
+            company = contract.company_id
+            deadline = state.deadline(
+                company, self.deadline_days, self.deadline_working_days
+            )
+            priority = contract_priority(contract)
+            for period in todo[record.id]:
+                slot = period.rsplit("/", 1)[1] if "/" in period else None
+                users = {}
+                for role in self.role_ids:
+                    user = state.role_user(role.code, contract)
+                    base = {
+                        "rule_id": self.id,
+                        "res_model": model,
+                        "res_id": record.id,
+                        "case_id": case.id,
+                        "contract_id": contract.id,
+                        "company_id": company.id,
+                        "period": period,
+                        "role_code": role.code,
+                        "department": role.department,
+                        "date": state.today,
+                        "date_deadline": deadline,
+                        "user_id": user.id,
+                        "state": "open",
+                    }
+                    if user.id in users:  # two roles, one person: one activity
+                        base["activity_index"] = users[user.id]
+                        log_vals.append(base)
+                        continue
+                    users[user.id] = len(activity_vals)
+                    base["activity_index"] = len(activity_vals)
+                    log_vals.append(base)
+                    activity_vals.append(
+                        {
+                            "res_model_id": model_id,
+                            "res_id": record.id,
+                            "activity_type_id": self.activity_type_id.id,
+                            "summary": f"{summary} ({slot_labels[slot]})"
+                            if slot
+                            else summary,
+                            "note": self.activity_note or False,
+                            "user_id": user.id,
+                            "date_deadline": deadline,
+                            "automated": True,
+                            "lease_escalation_rule_id": self.id,
+                            "lease_role_code": role.code,
+                            "lease_department": role.department,
+                            "lease_priority": priority,
+                        }
+                    )
+        activities = (
+            self.env["mail.activity"]
+            .with_context(mail_activity_quick_update=True)
+            .create(activity_vals)
+        )
+        for vals in log_vals:
+            vals["activity_id"] = activities[vals.pop("activity_index")].id
+        return log_vals
+
+
+class _RunState:
+    """What one run computes once and shares between rules: today, the companies, their
+    working days, the people in each role."""
+
+    def __init__(self, env, today):
+        self.env = env
+        self.today = today
+        self._companies = None
+        self._working = {}
+        self._deadlines = {}
+        self._dept_users = {}
+        self._schemes = {}
+
+    def companies(self):
+        if self._companies is None:
+            self._companies = self.env["res.company"].search([])
+        return self._companies
+
+    def _engine(self):
+        return self.env["lease.overdue.engine"]
+
+    def is_working_day(self, company):
+        if company.id not in self._working:
+            self._working[company.id] = bool(
+                self._engine()._working_days(company, self.today, self.today)
+            )
+        return self._working[company.id]
+
+    def working_companies(self):
+        return [c.id for c in self.companies() if self.is_working_day(c)]
+
+    def add_working_days(self, company, count):
+        return self._engine()._add_working_days(company, self.today, count)
+
+    def month_end_companies(self):
+        """Companies for which today is the last working day of the month."""
+        result = []
+        month_last = self.today + relativedelta(day=31)
+        for company in self.companies():
+            days = self._engine()._working_days(company, self.today, month_last)
+            if days and days[-1] == self.today:
+                result.append(company.id)
+        return result
+
+    def scheme_companies(self, scheme):
+        if scheme not in self._schemes:
+            field = f"lease_escalation_{scheme}"
+            self._schemes[scheme] = [c.id for c in self.companies() if c[field]]
+        return self._schemes[scheme]
+
+    def deadline(self, company, days, working):
+        key = (company.id, days, working)
+        if key not in self._deadlines:
+            if working and days:
+                self._deadlines[key] = self.add_working_days(company, days)
+            else:
+                self._deadlines[key] = self.today + timedelta(days=days)
+        return self._deadlines[key]
+
+    def department_user(self, xmlids, company):
+        key = (xmlids, company.id)
+        if key not in self._dept_users:
+            user = self.env["res.users"]
+            for xmlid in xmlids:
+                group = self.env.ref(f"lease_overdue.{xmlid}", raise_if_not_found=False)
+                if not group:
+                    continue
+                user = self.env["res.users"].search(
+                    [
+                        ("all_group_ids", "in", group.id),
+                        ("company_ids", "in", company.id),
+                        ("share", "=", False),
+                    ],
+                    order="id",
+                    limit=1,
+                )
+                if user:
+                    break
+            self._dept_users[key] = user or self.env.ref("base.user_admin")
+        return self._dept_users[key]
+
+    def role_user(self, code, contract):
+        field, groups = ROLE_SOURCES[code]
+        user = contract[field] if field else None
+        return user or self.department_user(groups, contract.company_id)
+
+
+def activity_list_note(title, rows):
+    """A small HTML table for activity notes: ``rows`` are tuples of plain values."""
+    cells = Markup("").join(
+        Markup("<tr>%s</tr>")
+        % Markup("").join(Markup("<td>%s</td>") % escape(v) for v in row)
+        for row in rows
+    )
+    return Markup("<p>%s</p><table class='table table-sm'>%s</table>") % (title, cells)
