@@ -23,6 +23,16 @@ from . import lease_prenotice_list
 from . import lease_overdue_engine_escalation
 from . import res_company_escalation
 from . import res_config_settings_escalation
+from . import ir_actions_report
+from . import lease_report_archive_mixin
+from . import lease_overdue_weekly_report
+from . import lease_overdue_weekly_report_line
+from . import lease_overdue_weekly_report_tier
+from . import lease_collection_log_monthly
+from . import lease_collection_record_monthly_lock
+from . import lease_kpi_report
+from . import lease_collector_target
+from . import lease_kpi_dashboard
 from . import lease_document
 from . import lease_document_approval
 from . import lease_document_approval_rule
@@ -35,3 +45,7 @@ from . import lease_collection_case_documents
 from . import lease_contract_risk
 from . import res_partner_risk
 from . import lease_overdue_engine_risk
+from . import lease_document_print
+from . import res_partner_customer_file
+from . import lease_contract_customer_file
+from . import lease_collection_case_customer_file

@@ -1,0 +1,369 @@
+from datetime import datetime, time, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+REPORT_REF = "lease_overdue.report_collection_log_monthly"
+REPORT_TEMPLATE = "lease_overdue.collection_log_monthly"
+
+# Fields the signing and archiving steps write themselves.
+WORKFLOW_FIELDS = {
+    "state",
+    "record_ids",
+    "datetime_from",
+    "datetime_to",
+    "am_signed_by_id",
+    "am_signed_date",
+    "risk_signed_by_id",
+    "risk_signed_date",
+    "attachment_id",
+    "content_hash",
+    "date_archived",
+    "archived_by_id",
+}
+
+
+class LeaseCollectionLogMonthly(models.Model):
+    """租金催收记录总表 (SPEC F2, D9 L178): the month's collection records, signed at month
+    end by the head of asset management and the head of risk management, then archived
+    as PDF by risk management. From the first signature, neither the log nor the
+    collection records of that month can change."""
+
+    _name = "lease.collection.log.monthly"
+    _description = "Monthly Collection Log"
+    _inherit = ["mail.thread", "lease.report.archive.mixin"]
+    _order = "date_from desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_month", store=True, readonly=True)
+    date_month = fields.Date(
+        "Any Day of the Month",
+        required=True,
+        default=fields.Date.context_today,
+        help="The log covers the calendar month holding this day.",
+    )
+    date_from = fields.Date("From", compute="_compute_month", store=True, index=True)
+    date_to = fields.Date("To", compute="_compute_month", store=True)
+    datetime_from = fields.Datetime(
+        "Start (UTC)",
+        readonly=True,
+        copy=False,
+        help="First instant of the month in the timezone of the user who listed the records.",
+    )
+    datetime_to = fields.Datetime("End (UTC)", readonly=True, copy=False)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("signing", "Being Signed"),
+            ("signed", "Signed"),
+            ("archived", "Archived"),
+        ],
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+        tracking=True,
+        index=True,
+    )
+    record_ids = fields.Many2many(
+        "lease.collection.record",
+        "lease_collection_log_monthly_record_rel",
+        "log_id",
+        "record_id",
+        string="Collection Records",
+        readonly=True,
+        copy=False,
+    )
+    record_count = fields.Integer(compute="_compute_record_count")
+    am_signed_by_id = fields.Many2one(
+        "res.users",
+        "Signed by Asset Management Head",
+        readonly=True,
+        copy=False,
+        tracking=True,
+    )
+    am_signed_date = fields.Datetime(
+        "Asset Management Signature Date", readonly=True, copy=False
+    )
+    risk_signed_by_id = fields.Many2one(
+        "res.users",
+        "Signed by Risk Management Head",
+        readonly=True,
+        copy=False,
+        tracking=True,
+    )
+    risk_signed_date = fields.Datetime(
+        "Risk Management Signature Date", readonly=True, copy=False
+    )
+    attachment_id = fields.Many2one(
+        "ir.attachment", "Archived PDF", readonly=True, copy=False
+    )
+    content_hash = fields.Char("SHA-256 of the Archived PDF", readonly=True, copy=False)
+    date_archived = fields.Datetime("Archived On", readonly=True, copy=False)
+    archived_by_id = fields.Many2one(
+        "res.users", "Archived By", readonly=True, copy=False
+    )
+    note = fields.Text()
+
+    _company_month_unique = models.UniqueIndex(
+        "(company_id, date_from)", "There is already a collection log for this month."
+    )
+
+    @api.depends("date_month")
+    def _compute_month(self):
+        for log in self:
+            if not log.date_month:
+                log.date_from = log.date_to = log.name = False
+                continue
+            log.date_from = log.date_month.replace(day=1)
+            log.date_to = log.date_from + relativedelta(months=1, days=-1)
+            log.name = log.date_from.strftime("%Y-%m")
+
+    def _compute_record_count(self):
+        for log in self:
+            log.record_count = len(log.record_ids)
+
+    @api.depends("name")
+    def _compute_display_name(self):
+        for log in self:
+            log.display_name = self.env._(
+                "Monthly Collection Log %(month)s", month=log.name or ""
+            )
+
+    # ------------------------------------------------------------------
+    # CRUD: nothing changes once a head has signed
+    # ------------------------------------------------------------------
+    def write(self, vals):
+        if not self.env.context.get("lease_log_workflow") and not self.env.context.get(
+            "lease_archiving"
+        ):
+            if set(vals) & WORKFLOW_FIELDS:
+                raise UserError(
+                    self.env._(
+                        "Signatures and the archived PDF of a collection log are set by its "
+                        "actions only."
+                    )
+                )
+            if any(log._is_signed() for log in self):
+                raise UserError(
+                    self.env._(
+                        "The monthly collection log %(month)s has been signed: it cannot be "
+                        "changed.",
+                        month=self.filtered(lambda log: log._is_signed())[:1].name,
+                    )
+                )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_unsigned_only(self):
+        if any(log._is_signed() for log in self):
+            raise UserError(
+                self.env._("A signed monthly collection log cannot be deleted.")
+            )
+
+    def _is_signed(self):
+        self.ensure_one()
+        return bool(self.am_signed_by_id or self.risk_signed_by_id)
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_refresh(self):
+        """List the collection records of the month (before any signature)."""
+        for log in self:
+            if log._is_signed():
+                raise UserError(
+                    self.env._(
+                        "The monthly collection log %(month)s has been signed: its records "
+                        "cannot change.",
+                        month=log.name,
+                    )
+                )
+            start, end = log._month_bounds_utc()
+            records = (
+                self.env["lease.collection.record"]
+                .sudo()
+                .search(
+                    [
+                        ("company_id", "=", log.company_id.id),
+                        ("date", ">=", start),
+                        ("date", "<", end),
+                    ]
+                )
+            )
+            log.with_context(lease_log_workflow=True).write(
+                {
+                    "datetime_from": start,
+                    "datetime_to": end,
+                    "record_ids": [fields.Command.set(records.ids)],
+                }
+            )
+        return True
+
+    def action_sign_asset_management(self):
+        """Signature of the head of asset management (D9 L178)."""
+        return self._sign(
+            "am",
+            "lease_overdue.group_asset_management_head",
+            self.env._("head of asset management"),
+        )
+
+    def action_sign_risk_management(self):
+        """Signature of the head of risk management (D9 L178)."""
+        return self._sign(
+            "risk",
+            "lease_overdue.group_risk_management_head",
+            self.env._("head of risk management"),
+        )
+
+    def _sign(self, prefix, group, role):
+        if not self.env.user.has_group(group):
+            raise AccessError(
+                self.env._(
+                    "Only the %(role)s can sign this part of the monthly collection log.",
+                    role=role,
+                )
+            )
+        today = fields.Date.context_today(self)
+        for log in self:
+            if log[f"{prefix}_signed_by_id"]:
+                raise UserError(
+                    self.env._(
+                        "The monthly collection log %(month)s is already signed by the %(role)s.",
+                        month=log.name,
+                        role=role,
+                    )
+                )
+            if today < log.date_to:
+                raise UserError(
+                    self.env._(
+                        "The monthly collection log %(month)s is signed at month end: not before "
+                        "%(date)s.",
+                        month=log.name,
+                        date=fields.Date.to_string(log.date_to),
+                    )
+                )
+            if not log._is_signed():
+                log.action_refresh()
+            other = "risk" if prefix == "am" else "am"
+            log.with_context(lease_log_workflow=True).write(
+                {
+                    f"{prefix}_signed_by_id": self.env.uid,
+                    f"{prefix}_signed_date": fields.Datetime.now(),
+                    "state": "signed" if log[f"{other}_signed_by_id"] else "signing",
+                }
+            )
+            log.message_post(
+                body=self.env._(
+                    "Signed by the %(role)s %(user)s.",
+                    role=role,
+                    user=self.env.user.name,
+                )
+            )
+        return True
+
+    def action_archive_pdf(self):
+        """Risk management archives the signed log as PDF (D9 L178: 由风险管理部存档)."""
+        if not self.env.user.has_group("lease_overdue.group_risk_management"):
+            raise AccessError(
+                self.env._("The monthly collection log is archived by risk management.")
+            )
+        for log in self:
+            if log.state != "signed":
+                raise UserError(
+                    self.env._(
+                        "The monthly collection log %(month)s must be signed by both heads before "
+                        "it is archived.",
+                        month=log.name,
+                    )
+                )
+            _content, report_type = self.env["ir.actions.report"]._render_qweb_pdf(
+                REPORT_REF, log.ids
+            )
+            if report_type != "pdf" or not log.attachment_id:
+                raise UserError(
+                    self.env._(
+                        "The PDF of the collection log could not be "
+                        "rendered; try again later."
+                    )
+                )
+            log.message_post(
+                body=self.env._(
+                    "Archived as PDF (SHA-256 %(hash)s).", hash=log.content_hash
+                ),
+                attachment_ids=log.attachment_id.ids,
+            )
+        return True
+
+    # ------------------------------------------------------------------
+    # Archive hooks (lease.report.archive.mixin)
+    # ------------------------------------------------------------------
+    def _lease_archived_attachment(self, report):
+        self.ensure_one()
+        if report.report_name == REPORT_TEMPLATE:
+            return self.attachment_id
+        return super()._lease_archived_attachment(report)
+
+    def _lease_archive_wanted(self, report):
+        self.ensure_one()
+        return (
+            report.report_name == REPORT_TEMPLATE
+            and self.state == "signed"
+            and self.env.user.has_group("lease_overdue.group_risk_management")
+        )
+
+    def _lease_archive_values(self, report, attachment, content_hash):
+        return {
+            "attachment_id": attachment.id,
+            "content_hash": content_hash,
+            "date_archived": fields.Datetime.now(),
+            "archived_by_id": self.env.uid,
+            "state": "archived",
+        }
+
+    # ------------------------------------------------------------------
+    def _month_bounds_utc(self):
+        """The month as naive UTC datetimes, in the current user's timezone."""
+        self.ensure_one()
+        start = datetime.combine(self.date_from, time.min)
+        end = datetime.combine(self.date_to + timedelta(days=1), time.min)
+        result = []
+        for moment in (start, end):
+            offset = fields.Datetime.context_timestamp(self, moment).utcoffset()
+            result.append(moment - (offset or timedelta(0)))
+        return tuple(result)
+
+    @api.model
+    def _check_records_unlocked(self, company_dates):
+        """Raise when a (company id, datetime) falls in a signed month (one query)."""
+        company_dates = [(c, d) for c, d in company_dates if c and d]
+        if not company_dates:
+            return
+        logs = self.sudo().search(
+            [
+                ("company_id", "in", list({c for c, _d in company_dates})),
+                ("datetime_from", "<=", max(d for _c, d in company_dates)),
+                ("datetime_to", ">", min(d for _c, d in company_dates)),
+                "|",
+                ("am_signed_by_id", "!=", False),
+                ("risk_signed_by_id", "!=", False),
+            ]
+        )
+        for log in logs:
+            for company_id, moment in company_dates:
+                if (
+                    company_id == log.company_id.id
+                    and log.datetime_from <= moment < log.datetime_to
+                ):
+                    raise UserError(
+                        self.env._(
+                            "The collection records of %(month)s are in a signed monthly "
+                            "collection log: they cannot be added, changed or deleted.",
+                            month=log.name,
+                        )
+                    )

@@ -1,0 +1,233 @@
+from markupsafe import Markup, escape
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+FIGURES = [
+    "rent_due",
+    "rent_collected",
+    "recovery_rate",
+    "rent_due_past",
+    "rent_gone_overdue",
+    "overdue_rate_amount",
+    "installments_due",
+    "installments_gone_overdue",
+    "overdue_rate_count",
+    "overdue_outstanding",
+    "penalty_outstanding",
+    "overdue_contracts",
+    "cases_opened",
+    "cases_closed",
+    "avg_handling_days",
+    "cases_open",
+    "migration_new",
+    "migration_cured",
+    "migration_up",
+    "migration_down",
+    "migration_same",
+]
+
+
+class LeaseKpiDashboard(models.TransientModel):
+    """KPI dashboard (SPEC W2): the figures of a period on one screen, with links to the
+    pivot and graph analyses."""
+
+    _name = "lease.kpi.dashboard"
+    _description = "Lease KPI Dashboard"
+
+    def _default_date_from(self):
+        return fields.Date.context_today(self).replace(day=1)
+
+    date_from = fields.Date(
+        "From", required=True, default=lambda self: self._default_date_from()
+    )
+    date_to = fields.Date("To", required=True, default=fields.Date.context_today)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    collector_id = fields.Many2one(
+        "res.users",
+        "Collector",
+        help="Restrict the figures to the contracts of this collector.",
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    rent_due = fields.Monetary("Rent Due", compute="_compute_figures")
+    rent_collected = fields.Monetary("Rent Collected", compute="_compute_figures")
+    recovery_rate = fields.Float(
+        "Recovery Rate (%)", compute="_compute_figures", digits=(16, 2)
+    )
+    rent_due_past = fields.Monetary("Rent Fallen Due", compute="_compute_figures")
+    rent_gone_overdue = fields.Monetary("Rent Gone Overdue", compute="_compute_figures")
+    overdue_rate_amount = fields.Float(
+        "Overdue Rate by Amount (%)", compute="_compute_figures", digits=(16, 2)
+    )
+    installments_due = fields.Integer(
+        "Installments Fallen Due", compute="_compute_figures"
+    )
+    installments_gone_overdue = fields.Integer(
+        "Installments Gone Overdue", compute="_compute_figures"
+    )
+    overdue_rate_count = fields.Float(
+        "Overdue Rate by Count (%)", compute="_compute_figures", digits=(16, 2)
+    )
+    overdue_outstanding = fields.Monetary(
+        "Overdue Rent Outstanding", compute="_compute_figures"
+    )
+    penalty_outstanding = fields.Monetary("Penalty Unpaid", compute="_compute_figures")
+    overdue_contracts = fields.Integer("Overdue Contracts", compute="_compute_figures")
+    cases_opened = fields.Integer("Cases Opened", compute="_compute_figures")
+    cases_closed = fields.Integer("Cases Closed", compute="_compute_figures")
+    avg_handling_days = fields.Float(
+        "Average Handling Days", compute="_compute_figures", digits=(16, 1)
+    )
+    cases_open = fields.Integer("Open Cases", compute="_compute_figures")
+    migration_new = fields.Integer("New Overdue (Weekly)", compute="_compute_figures")
+    migration_cured = fields.Integer("Cured (Weekly)", compute="_compute_figures")
+    migration_up = fields.Integer("Moved Up (Weekly)", compute="_compute_figures")
+    migration_down = fields.Integer("Moved Down (Weekly)", compute="_compute_figures")
+    migration_same = fields.Integer("Same Tier (Weekly)", compute="_compute_figures")
+    collector_html = fields.Html(
+        "Collectors", compute="_compute_figures", sanitize=False
+    )
+
+    @api.depends("date_from", "date_to", "company_id", "collector_id")
+    def _compute_figures(self):
+        kpi = self.env["lease.kpi.report"]
+        for board in self:
+            if (
+                not board.date_from
+                or not board.date_to
+                or board.date_to < board.date_from
+            ):
+                for name in FIGURES:
+                    board[name] = 0
+                board.collector_html = False
+                continue
+            contract_ids = None
+            if board.collector_id:
+                contract_ids = (
+                    self.env["lease.contract"]
+                    .sudo()
+                    .search([("collector_id", "=", board.collector_id.id)])
+                    .ids
+                )
+            figures = kpi._kpi_figures(
+                board.date_from,
+                board.date_to,
+                board.company_id,
+                contract_ids=contract_ids,
+            )
+            for name in FIGURES:
+                value = figures[name]
+                if name in (
+                    "recovery_rate",
+                    "overdue_rate_amount",
+                    "overdue_rate_count",
+                ):
+                    value *= 100.0
+                board[name] = value
+            board.collector_html = board._collector_table()
+
+    @api.constrains("date_from", "date_to")
+    def _check_dates(self):
+        for board in self:
+            if board.date_to < board.date_from:
+                raise ValidationError(self.env._("The period ends before it starts."))
+
+    def _collector_table(self):
+        """Achievement per collector over the months of the period (回款达成率)."""
+        self.ensure_one()
+        targets = self.env["lease.collector.target"].search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("date_month", "<=", self.date_to),
+                ("date_to", ">=", self.date_from),
+            ]
+        )
+        collected = self.env["lease.kpi.report"]._collected_by_collector(
+            self.date_from, self.date_to, company=self.company_id
+        )
+        rows = {}
+        for target in targets:
+            entry = rows.setdefault(target.collector_id, [0.0, 0.0])
+            entry[0] += target.amount_target
+        for collector in self.env["res.users"].browse(list(collected)):
+            rows.setdefault(collector, [0.0, 0.0])
+        for collector, entry in rows.items():
+            entry[1] = collected.get(collector.id, 0.0)
+        if not rows:
+            return False
+        head = Markup(
+            "<tr><th>%s</th><th class='text-end'>%s</th><th class='text-end'>%s</th>"
+            "<th class='text-end'>%s</th></tr>"
+        ) % (
+            self.env._("Collector"),
+            self.env._("Target"),
+            self.env._("Collected"),
+            self.env._("Achievement (%)"),
+        )
+        body = Markup()
+        for collector, (target, amount) in sorted(
+            rows.items(), key=lambda r: r[0].name or ""
+        ):
+            rate = f"{amount / target * 100.0:.1f}" if target else "-"
+            body += Markup(
+                "<tr><td>%s</td><td class='text-end'>%s</td>"
+                "<td class='text-end'>%s</td><td class='text-end'>%s</td></tr>"
+            ) % (escape(collector.name), f"{target:,.2f}", f"{amount:,.2f}", rate)
+        return Markup(
+            "<table class='table table-sm'><thead>%s</thead><tbody>%s</tbody></table>"
+        ) % (head, body)
+
+    def _open(self, xmlid, domain=None, context=None):
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        if domain is not None:
+            action["domain"] = domain
+        if context is not None:
+            action["context"] = context
+        return action
+
+    def action_open_kpi_analysis(self):
+        self.ensure_one()
+        return self._open(
+            "lease_overdue.lease_kpi_report_action",
+            domain=[
+                ("company_id", "=", self.company_id.id),
+                ("date_due", ">=", self.date_from),
+                ("date_due", "<=", self.date_to),
+            ],
+        )
+
+    def action_open_targets(self):
+        self.ensure_one()
+        return self._open(
+            "lease_overdue.lease_collector_target_action",
+            domain=[
+                ("company_id", "=", self.company_id.id),
+                ("date_month", "<=", self.date_to),
+                ("date_to", ">=", self.date_from),
+            ],
+        )
+
+    def action_open_migration(self):
+        self.ensure_one()
+        return self._open(
+            "lease_overdue.lease_overdue_weekly_report_line_action",
+            domain=[
+                ("company_id", "=", self.company_id.id),
+                ("date_from", ">=", self.date_from),
+                ("date_from", "<=", self.date_to),
+            ],
+        )
+
+    def action_open_cases(self):
+        self.ensure_one()
+        return self._open(
+            "lease_overdue.lease_collection_case_action",
+            domain=[
+                ("company_id", "=", self.company_id.id),
+                "|",
+                ("date_start", ">=", self.date_from),
+                ("state", "=", "open"),
+            ],
+        )

@@ -1,0 +1,309 @@
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+# Lessee payments on lease invoices: the credit side of each partial reconciliation of a
+# posted rent or penalty invoice, without credit notes and without the vendor's payments
+# (a vendor advance does not pay the lessee's rent, D9 L169, SPEC C4).
+PAYMENTS_SQL = """
+    SELECT i.id AS installment_id, i.contract_id, i.date_due, m.lease_move_kind AS kind,
+           cl.date AS pay_date, p.debit_amount_currency AS amount
+      FROM lease_installment i
+      JOIN lease_contract c ON c.id = i.contract_id
+      JOIN account_move m ON m.lease_installment_id = i.id AND m.state = 'posted'
+       AND m.lease_move_kind IN ('rent', 'penalty')
+      JOIN account_move_line dl ON dl.move_id = m.id AND dl.display_type = 'payment_term'
+      JOIN account_partial_reconcile p ON p.debit_move_id = dl.id
+      JOIN account_move_line cl ON cl.id = p.credit_move_id
+      JOIN account_move cm ON cm.id = cl.move_id
+     WHERE cm.move_type NOT IN ('out_refund', 'in_refund')
+       AND (c.vendor_id IS NULL OR cl.partner_id IS DISTINCT FROM c.vendor_id)
+"""
+
+
+class LeaseKpiReport(models.Model):
+    """KPI analysis (SPEC W2): one row per invoiced installment, with what was due, what
+    the lessee paid on time and by the end of the due month, and what went overdue.
+
+    The rates of the dashboard are ratios of these sums (see ``_kpi_figures``)."""
+
+    _name = "lease.kpi.report"
+    _description = "Lease KPI Analysis"
+    _auto = False
+    _order = "date_due desc"
+
+    installment_id = fields.Many2one("lease.installment", readonly=True)
+    contract_id = fields.Many2one("lease.contract", readonly=True)
+    partner_id = fields.Many2one("res.partner", "Lessee", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    collector_id = fields.Many2one("res.users", "Collector", readonly=True)
+    account_manager_id = fields.Many2one("res.users", "Account Manager", readonly=True)
+    tier_id = fields.Many2one("lease.overdue.tier", "Current Tier", readonly=True)
+    date_due = fields.Date("Due Date", readonly=True)
+    contract_state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("active", "Active"),
+            ("closed", "Closed"),
+            ("terminated", "Terminated"),
+        ],
+        readonly=True,
+    )
+    amount_due = fields.Monetary("Rent Due", readonly=True)
+    amount_paid_on_time = fields.Monetary(
+        "Paid On Time",
+        readonly=True,
+        help="Paid by the lessee on or before the due date.",
+    )
+    amount_paid_month_end = fields.Monetary(
+        "Collected by Month End",
+        readonly=True,
+        help="Paid by the lessee by the last day of the month of the due date.",
+    )
+    amount_paid = fields.Monetary("Paid So Far", readonly=True)
+    amount_late = fields.Monetary(
+        "Rent Gone Overdue",
+        readonly=True,
+        help="Part of the rent not paid by its due date, for installments that went overdue.",
+    )
+    amount_outstanding = fields.Monetary("Overdue Rent Outstanding", readonly=True)
+    penalty_due = fields.Monetary("Penalty Unpaid", readonly=True)
+    due_count = fields.Integer("Installments Due", readonly=True)
+    late_count = fields.Integer("Installments Gone Overdue", readonly=True)
+
+    @property
+    def _table_query(self):
+        return SQL(
+            """
+            WITH pay AS (%(payments)s),
+            agg AS (
+                SELECT pay.installment_id,
+                       SUM(pay.amount) FILTER (WHERE pay.pay_date <= pay.date_due) AS on_time,
+                       SUM(pay.amount) FILTER (
+                           WHERE pay.pay_date < (date_trunc('month', pay.date_due)
+                                                 + interval '1 month')::date) AS month_end
+                  FROM pay
+                 WHERE pay.kind = 'rent'
+                 GROUP BY pay.installment_id
+            )
+            SELECT i.id, i.id AS installment_id, i.contract_id, c.partner_id, c.company_id,
+                   c.currency_id, c.collector_id, c.account_manager_id, i.tier_id, i.date_due,
+                   c.state AS contract_state,
+                   i.amount_rent AS amount_due,
+                   LEAST(COALESCE(a.on_time, 0), i.amount_rent) AS amount_paid_on_time,
+                   LEAST(COALESCE(a.month_end, 0), i.amount_rent) AS amount_paid_month_end,
+                   i.amount_paid,
+                   CASE WHEN i.days_overdue > 0 OR i.days_late > 0
+                        THEN GREATEST(i.amount_rent - COALESCE(a.on_time, 0), 0)
+                        ELSE 0 END AS amount_late,
+                   CASE WHEN i.days_overdue > 0 THEN i.amount_residual ELSE 0 END
+                       AS amount_outstanding,
+                   i.penalty_due,
+                   1 AS due_count,
+                   CASE WHEN i.days_overdue > 0 OR i.days_late > 0 THEN 1 ELSE 0 END
+                       AS late_count
+              FROM lease_installment i
+              JOIN lease_contract c ON c.id = i.contract_id
+              LEFT JOIN agg a ON a.installment_id = i.id
+             WHERE i.move_id IS NOT NULL AND c.state != 'draft'
+            """,
+            payments=SQL(PAYMENTS_SQL),
+        )
+
+    # ------------------------------------------------------------------
+    # KPI figures (SPEC W2); definitions in the README
+    # ------------------------------------------------------------------
+    @api.model
+    def _kpi_figures(
+        self, date_from, date_to, company=None, today=None, contract_ids=None
+    ):
+        """All KPI figures of a period, set-based (a fixed number of queries).
+
+        - rent due (应收租金) D: rent of the installments due in [date_from, date_to];
+        - collected C: what the lessee paid on that rent by date_to (payments dated on or
+          before date_to, without credit notes and vendor advances);
+          回款率 recovery rate = C / D;
+        - 逾期率 overdue rate, over the installments due in the period before today:
+          by amount = rent not paid by its due date on the installments that went overdue
+          / their rent due; by count = installments that went overdue / installments due;
+        - overdue rent outstanding today and the penalty unpaid;
+        - cases: opened and closed in the period, average handling days of the cases
+          closed in the period (first overdue day to closing day, both counted);
+        - tier migration: sums over the weekly reports of the period (whole company).
+
+        :param contract_ids: restrict the figures to these contracts (None: all)
+        """
+        company = company or self.env.company
+        today = today or fields.Date.context_today(self)
+        self.env.flush_all()
+        due_to = min(date_to, today - timedelta(days=1))
+        scope = (
+            SQL("TRUE")
+            if contract_ids is None
+            else SQL("c.id = ANY(%s)", list(contract_ids))
+        )
+        extra = (
+            [] if contract_ids is None else [("contract_id", "in", list(contract_ids))]
+        )
+        query = SQL(
+            """
+            WITH pay AS (%(payments)s),
+            due AS (
+                SELECT i.id, i.amount_rent, i.date_due, i.days_overdue, i.days_late
+                  FROM lease_installment i
+                  JOIN lease_contract c ON c.id = i.contract_id
+                 WHERE c.company_id = %(company)s AND c.state != 'draft' AND %(scope)s
+                   AND i.move_id IS NOT NULL
+                   AND i.date_due BETWEEN %(date_from)s AND %(date_to)s
+            ),
+            paid AS (
+                SELECT pay.installment_id,
+                       SUM(pay.amount) FILTER (WHERE pay.pay_date <= %(date_to)s) AS by_end,
+                       SUM(pay.amount) FILTER (WHERE pay.pay_date <= pay.date_due) AS on_time
+                  FROM pay
+                 WHERE pay.kind = 'rent' AND pay.installment_id IN (SELECT id FROM due)
+                 GROUP BY pay.installment_id
+            )
+            SELECT COALESCE(SUM(d.amount_rent), 0),
+                   COALESCE(SUM(LEAST(COALESCE(p.by_end, 0), d.amount_rent)), 0),
+                   COALESCE(SUM(d.amount_rent) FILTER (WHERE d.date_due <= %(due_to)s), 0),
+                   COALESCE(SUM(GREATEST(d.amount_rent - COALESCE(p.on_time, 0), 0)) FILTER (
+                       WHERE d.date_due <= %(due_to)s
+                         AND (d.days_overdue > 0 OR d.days_late > 0)), 0),
+                   COUNT(*) FILTER (WHERE d.date_due <= %(due_to)s),
+                   COUNT(*) FILTER (WHERE d.date_due <= %(due_to)s
+                                      AND (d.days_overdue > 0 OR d.days_late > 0))
+              FROM due d
+              LEFT JOIN paid p ON p.installment_id = d.id
+            """,
+            payments=SQL(PAYMENTS_SQL),
+            company=company.id,
+            scope=scope,
+            date_from=date_from,
+            date_to=date_to,
+            due_to=due_to,
+        )
+        rent_due, collected, due_past, late, count_due, count_late = (
+            self.env.execute_query(query)[0]
+        )
+        rent_due, collected, due_past, late = (
+            float(rent_due),
+            float(collected),
+            float(due_past),
+            float(late),
+        )
+        company_domain = [("company_id", "=", company.id)]
+        outstanding = (
+            self.env["lease.contract"]
+            .sudo()
+            ._read_group(
+                company_domain
+                + [("days_overdue", ">", 0)]
+                + ([] if contract_ids is None else [("id", "in", list(contract_ids))]),
+                [],
+                ["overdue_amount:sum", "penalty_amount:sum", "__count"],
+            )[0]
+        )
+        cases = self.env["lease.collection.case"].sudo()
+        opened = cases.search_count(
+            company_domain
+            + extra
+            + [("date_start", ">=", date_from), ("date_start", "<=", date_to)]
+        )
+        closed = cases.search_fetch(
+            company_domain
+            + extra
+            + [
+                ("state", "=", "closed"),
+                ("date_end", ">=", date_from),
+                ("date_end", "<=", date_to),
+            ],
+            ["date_start", "date_end"],
+        )
+        handling = (
+            sum((case.date_end - case.date_start).days + 1 for case in closed)
+            / len(closed)
+            if closed
+            else 0.0
+        )
+        open_cases = cases.search_count(
+            company_domain + extra + [("state", "=", "open")]
+        )
+        migration = (
+            self.env["lease.overdue.weekly.report"]
+            .sudo()
+            ._read_group(
+                [
+                    *company_domain,
+                    ("state", "!=", "draft"),
+                    ("date_from", ">=", date_from - timedelta(days=6)),
+                    ("date_from", "<=", date_to),
+                ],
+                [],
+                [
+                    "new_count:sum",
+                    "cured_count:sum",
+                    "up_count:sum",
+                    "down_count:sum",
+                    "same_count:sum",
+                ],
+            )[0]
+        )
+        return {
+            "rent_due": rent_due,
+            "rent_collected": collected,
+            "recovery_rate": collected / rent_due if rent_due else 0.0,
+            "rent_due_past": due_past,
+            "rent_gone_overdue": late,
+            "overdue_rate_amount": late / due_past if due_past else 0.0,
+            "installments_due": count_due,
+            "installments_gone_overdue": count_late,
+            "overdue_rate_count": count_late / count_due if count_due else 0.0,
+            "overdue_outstanding": outstanding[0] or 0.0,
+            "penalty_outstanding": outstanding[1] or 0.0,
+            "overdue_contracts": outstanding[2],
+            "cases_opened": opened,
+            "cases_closed": len(closed),
+            "avg_handling_days": handling,
+            "cases_open": open_cases,
+            "migration_new": migration[0] or 0,
+            "migration_cured": migration[1] or 0,
+            "migration_up": migration[2] or 0,
+            "migration_down": migration[3] or 0,
+            "migration_same": migration[4] or 0,
+        }
+
+    @api.model
+    def _collected_by_collector(self, date_from, date_to, company=None):
+        """{collector id: amount} the lessees paid in [date_from, date_to] on overdue rent
+        and on penalty interest of the contracts each collector handles (回款)."""
+        company = company or self.env.company
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                """
+            WITH pay AS (%(payments)s)
+            SELECT c.collector_id, SUM(pay.amount)
+              FROM pay
+              JOIN lease_contract c ON c.id = pay.contract_id
+             WHERE c.company_id = %(company)s AND c.collector_id IS NOT NULL
+               AND pay.pay_date BETWEEN %(date_from)s AND %(date_to)s
+               AND (pay.kind = 'penalty' OR pay.pay_date > pay.date_due)
+             GROUP BY c.collector_id
+            """,
+                payments=SQL(PAYMENTS_SQL),
+                company=company.id,
+                date_from=date_from,
+                date_to=date_to,
+            )
+        )
+        return {collector_id: float(amount or 0.0) for collector_id, amount in rows}
+
+    @api.model
+    def _month_bounds(self, day):
+        start = day.replace(day=1)
+        return start, start + relativedelta(months=1, days=-1)

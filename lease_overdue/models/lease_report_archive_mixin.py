@@ -1,0 +1,138 @@
+import hashlib
+from datetime import date, datetime
+
+from odoo import fields, models
+
+DIGITS = "零壹贰叁肆伍陆柒捌玖"
+UNITS = ["", "拾", "佰", "仟"]
+GROUPS = ["", "万", "亿", "万亿"]
+
+
+def amount_to_chinese(amount):
+    """Amount in Chinese capital numerals (人民币大写), e.g. 10005.5 -> 壹万零伍元伍角整."""
+    cents = round(abs(amount) * 100)
+    prefix = "负" if amount < 0 and cents else ""
+    yuan, rest = divmod(cents, 100)
+    jiao, fen = divmod(rest, 10)
+    text = ""
+    if yuan:
+        groups = []
+        while yuan:
+            yuan, group = divmod(yuan, 10000)
+            groups.append(group)
+        need_zero = False
+        for index in range(len(groups) - 1, -1, -1):
+            group = groups[index]
+            if not group:
+                need_zero = bool(text)
+                continue
+            if text and (need_zero or group < 1000):
+                text += DIGITS[0]
+            need_zero = False
+            part = ""
+            zero = False
+            for position in range(3, -1, -1):
+                digit = group // 10**position % 10
+                if not digit:
+                    zero = bool(part)
+                    continue
+                if zero:
+                    part += DIGITS[0]
+                    zero = False
+                part += DIGITS[digit] + UNITS[position]
+            text += part + GROUPS[index]
+        text += "元"
+    if not jiao and not fen:
+        return prefix + (text or "零元") + "整"
+    if jiao:
+        text += DIGITS[jiao] + "角"
+    elif text:
+        text += DIGITS[0]
+    if fen:
+        text += DIGITS[fen] + "分"
+    else:
+        text += "整"
+    return prefix + text
+
+
+class LeaseReportArchiveMixin(models.AbstractModel):
+    """Documents whose PDF is archived once issued or signed (SPEC A3, E3, F2).
+
+    The first rendering of an archivable record is kept as an ``ir.attachment`` with its
+    date and SHA-256 hash; every later print returns those bytes unchanged (see
+    ``ir.actions.report._render_qweb_pdf_prepare_streams``). Models implement the hooks.
+    """
+
+    _name = "lease.report.archive.mixin"
+    _description = "Archived PDF Documents"
+
+    def _lease_archived_attachment(self, report):
+        """The archived PDF of this record for ``report`` (an empty recordset if none)."""
+        return self.env["ir.attachment"]
+
+    def _lease_archive_wanted(self, report):
+        """True when a rendering of ``report`` for this record must be archived."""
+        return False
+
+    def _lease_archive_values(self, report, attachment, content_hash):
+        """Values written on the record once its PDF is archived."""
+        return {}
+
+    def _lease_check_printable(self, report):
+        """Raise a UserError when the records cannot be printed with ``report`` now."""
+        return True
+
+    def _lease_archive_name(self, report):
+        self.ensure_one()
+        return f"{report.name} - {self.display_name}.pdf"
+
+    def _lease_archive_pdf(self, report, content):
+        """Store ``content`` as the archived PDF of this record; return the attachment."""
+        self.ensure_one()
+        content_hash = hashlib.sha256(content).hexdigest()
+        attachment = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": self._lease_archive_name(report),
+                    "raw": content,
+                    "mimetype": "application/pdf",
+                    "res_model": self._name,
+                    "res_id": self.id,
+                    "description": self.env._(
+                        "Archived on %(date)s, SHA-256 %(hash)s",
+                        date=fields.Datetime.to_string(fields.Datetime.now()),
+                        hash=content_hash,
+                    ),
+                }
+            )
+        )
+        vals = self._lease_archive_values(report, attachment, content_hash)
+        if vals:
+            self.sudo().with_context(lease_archiving=True).write(vals)
+        return attachment
+
+    # ------------------------------------------------------------------
+    # Helpers of the Chinese documents' templates
+    # ------------------------------------------------------------------
+    def _lease_zh_date(self, value):
+        """A date the way Chinese letters write it: 2026年3月5日."""
+        if not value:
+            return ""
+        if isinstance(value, datetime):
+            value = fields.Datetime.context_timestamp(self, value).date()
+        if not isinstance(value, date):
+            value = fields.Date.to_date(value)
+        return f"{value.year}年{value.month}月{value.day}日"
+
+    def _lease_money(self, amount, currency=None):
+        """人民币12,345.00元 for CNY, else e.g. USD 12,345.00."""
+        currency = currency or self.env.company.currency_id
+        figure = f"{amount or 0.0:,.{currency.decimal_places}f}"
+        if currency.name == "CNY":
+            return f"人民币{figure}元"
+        return f"{currency.name} {figure}"
+
+    def _lease_amount_in_words(self, amount):
+        return amount_to_chinese(amount or 0.0)

@@ -1,0 +1,1 @@
+from . import lease_overdue_weekly_report_xlsx
