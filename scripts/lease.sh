@@ -371,15 +371,27 @@ other_cluster_users() {
     echo "$n"
 }
 
+# Sessions of other clients (a psql, an Odoo or a script started by hand).
+other_connections() {
+    psql_q "select count(*) from pg_stat_activity
+            where backend_type = 'client backend' and pid <> pg_backend_pid()" 2>/dev/null || echo 0
+}
+
 leave_cluster() {
     [ "${CLUSTER_USER:-0}" = 1 ] || return 0
     CLUSTER_USER=0
     take_lock cluster
     rm -f "$PG_USERS/$$"
     if [ -f "$PGDIR.autostop" ] && [ "$(other_cluster_users)" = 0 ] && pg_running; then
-        log "stopping the PostgreSQL cluster (started on demand, no other command uses it)"
-        as_pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -m fast -w stop >/dev/null || true
-        rm -f "$PGDIR.autostop"
+        local n
+        n=$(other_connections)
+        if [ "$n" = 0 ]; then
+            log "stopping the PostgreSQL cluster (started on demand, no other command uses it)"
+            as_pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -m fast -w stop >/dev/null || true
+            rm -f "$PGDIR.autostop"
+        else
+            log "the PostgreSQL cluster keeps running: $n other client connection(s); 'make stop' stops it"
+        fi
     fi
     release_lock "$LOCK_FD"
 }
