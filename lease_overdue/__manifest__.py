@@ -64,6 +64,7 @@
         "data/lease_overdue_demo_users.xml",
         "data/lease_overdue_demo_partners.xml",
         "data/lease_overdue_demo_contracts.xml",
+        "data/lease_overdue_report_demo.xml",
     ],
     "assets": {
         "web.assets_tests": ["lease_overdue/static/tests/tours/*.js"],

@@ -344,6 +344,23 @@ class TestMonthlyCollectionLog(ReportCase):
             log.with_user(self.am_head).action_archive_pdf()
         self.assertEqual(rec1.result, "No answer")
 
+    def test_f2_month_end_job_lists_records_and_asks_heads(self):
+        """F2: on the last day of the month the job lists the month's records and asks
+        both heads to sign; running it again creates nothing more."""
+        contract = self._active_contract(invoice_until=date(2026, 2, 10))
+        record = self._record(contract, datetime(2026, 2, 26, 6, 0), result="Visited")
+        Log = self.env["lease.collection.log.monthly"]
+        with freeze_time("2026-02-28 12:00:00"):
+            Log._cron_prepare()
+            Log._cron_prepare()
+        log = Log.search([("date_from", "=", date(2026, 2, 1))])
+        self.assertEqual(len(log), 1)
+        self.assertIn(record, log.record_ids)
+        users = log.activity_ids.mapped("user_id")
+        self.assertIn(self.am_head, users)
+        self.assertIn(self.risk_head, users)
+        self.assertEqual(len(log.activity_ids), len(users))
+
 
 class TestKpi(ReportCase):
     def test_w2_kpi_figures_on_known_portfolio(self):

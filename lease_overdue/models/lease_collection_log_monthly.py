@@ -1,9 +1,9 @@
-from datetime import datetime, time, timedelta
-
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+
+from .lease_report_archive_mixin import local_days_utc
 
 REPORT_REF = "lease_overdue.report_collection_log_monthly"
 REPORT_TEMPLATE = "lease_overdue.collection_log_monthly"
@@ -33,7 +33,7 @@ class LeaseCollectionLogMonthly(models.Model):
 
     _name = "lease.collection.log.monthly"
     _description = "Monthly Collection Log"
-    _inherit = ["mail.thread", "lease.report.archive.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "lease.report.archive.mixin"]
     _order = "date_from desc, id desc"
     _check_company_auto = True
 
@@ -301,6 +301,50 @@ class LeaseCollectionLogMonthly(models.Model):
         return True
 
     # ------------------------------------------------------------------
+    # Scheduled action
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_prepare(self):
+        """Daily: on the last day of a month (or, if missed, in the first days of the
+        next one) list the month's collection records of each company and ask both heads
+        to sign. Safe to run every day: one log per company and month, one request each."""
+        today = fields.Date.context_today(self)
+        month_end = today + relativedelta(day=31)
+        month = (
+            today.replace(day=1)
+            if today == month_end
+            else (today.replace(day=1) - relativedelta(months=1))
+        )
+        companies = (
+            self.env["lease.collection.record"].sudo()._read_group([], ["company_id"])
+        )
+        heads = (
+            self.env.ref("lease_overdue.group_asset_management_head").sudo().user_ids
+            | self.env.ref("lease_overdue.group_risk_management_head").sudo().user_ids
+        )
+        logs = self.browse()
+        for (company,) in companies:
+            log = self.search(
+                [("company_id", "=", company.id), ("date_from", "=", month)], limit=1
+            )
+            if not log:
+                log = self.with_company(company).create(
+                    {"company_id": company.id, "date_month": month}
+                )
+            if log.state != "draft" or log.activity_ids:
+                continue
+            log.action_refresh()
+            for user in heads.filtered(lambda u, c=company: c in u.company_ids):
+                log.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    date_deadline=max(today, log.date_to),
+                    summary=self.env._("Sign the monthly collection log"),
+                    user_id=user.id,
+                )
+            logs |= log
+        return logs
+
+    # ------------------------------------------------------------------
     # Archive hooks (lease.report.archive.mixin)
     # ------------------------------------------------------------------
     def _lease_archived_attachment(self, report):
@@ -328,15 +372,9 @@ class LeaseCollectionLogMonthly(models.Model):
 
     # ------------------------------------------------------------------
     def _month_bounds_utc(self):
-        """The month as naive UTC datetimes, in the current user's timezone."""
+        """The month as naive UTC datetimes, in local time."""
         self.ensure_one()
-        start = datetime.combine(self.date_from, time.min)
-        end = datetime.combine(self.date_to + timedelta(days=1), time.min)
-        result = []
-        for moment in (start, end):
-            offset = fields.Datetime.context_timestamp(self, moment).utcoffset()
-            result.append(moment - (offset or timedelta(0)))
-        return tuple(result)
+        return local_days_utc(self.env, self.company_id, self.date_from, self.date_to)
 
     @api.model
     def _check_records_unlocked(self, company_dates):

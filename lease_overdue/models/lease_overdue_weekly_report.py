@@ -1,9 +1,11 @@
 import base64
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
+
+from .lease_report_archive_mixin import local_days_utc
 
 # Figures of a generated report: written once by ``action_generate``, never afterwards.
 SNAPSHOT_FIELDS = {
@@ -313,6 +315,29 @@ class LeaseOverdueWeeklyReport(models.Model):
                 report.action_send()
         return True
 
+    @api.model
+    def _demo_generate(self):
+        """Demo data: this week's report (generated, not sent) and this month's
+        collector targets."""
+        today = fields.Date.context_today(self)
+        report = self.create({"date_week": today})
+        report.action_generate()
+        targets = []
+        for login, amount in (("collector", 300000.0), ("collector2", 250000.0)):
+            user = self.env.ref(
+                f"lease_overdue.demo_user_{login}", raise_if_not_found=False
+            )
+            if user:
+                targets.append(
+                    {
+                        "collector_id": user.id,
+                        "date_month": today,
+                        "amount_target": amount,
+                    }
+                )
+        self.env["lease.collector.target"].create(targets)
+        return report
+
     # ------------------------------------------------------------------
     # Snapshot
     # ------------------------------------------------------------------
@@ -347,13 +372,9 @@ class LeaseOverdueWeeklyReport(models.Model):
         return {contract_id: tier_id for contract_id, tier_id in rows if tier_id}
 
     def _week_bounds_utc(self):
-        """The week as naive UTC datetimes, in the timezone of the user generating it."""
+        """The week as naive UTC datetimes, in local time."""
         self.ensure_one()
-        start = datetime.combine(self.date_from, time.min)
-        end = datetime.combine(self.date_to + timedelta(days=1), time.min)
-        tz_start = fields.Datetime.context_timestamp(self, start)
-        offset = tz_start.utcoffset() or timedelta(0)
-        return start - offset, end - offset
+        return local_days_utc(self.env, self.company_id, self.date_from, self.date_to)
 
     def _actions_of_week(self):
         """{contract id: (record count, activity count, summary)} for the week.

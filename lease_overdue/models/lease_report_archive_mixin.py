@@ -1,5 +1,7 @@
 import hashlib
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
+
+import pytz
 
 from odoo import fields, models
 
@@ -53,6 +55,18 @@ def amount_to_chinese(amount):
     else:
         text += "整"
     return prefix + text
+
+
+def local_days_utc(env, company, day_from, day_to):
+    """[day_from 00:00, day_to + 1 00:00) in the local time of the user (or, for a
+    scheduled job, of the company), as naive UTC datetimes for Datetime domains."""
+    tz_name = env.context.get("tz") or env.user.tz or company.partner_id.tz or "UTC"
+    tz = pytz.timezone(tz_name)
+    bounds = []
+    for day in (day_from, day_to + timedelta(days=1)):
+        local = tz.localize(datetime.combine(day, time.min))
+        bounds.append(local.astimezone(pytz.utc).replace(tzinfo=None))
+    return tuple(bounds)
 
 
 class LeaseReportArchiveMixin(models.AbstractModel):
