@@ -232,6 +232,33 @@ class TestWeeklyReport(ReportCase):
                 {"date_week": date(2026, 3, 20)}
             ).action_generate()
 
+    def test_w1_generation_is_set_based(self):
+        """W1: generating the snapshot takes the same number of queries for 2 or 8
+        overdue contracts (no query per contract)."""
+        counts = []
+        for week, (size, day) in enumerate(
+            ((2, date(2026, 2, 20)), (8, date(2026, 3, 20)))
+        ):
+            for index in range(size):
+                partner = self.env["res.partner"].create(
+                    {"name": f"批量承租人{week}-{index}"}
+                )
+                self._active_contract(
+                    invoice_until=date(2026, 2, 10), partner_id=partner.id
+                )
+            self._run(day)
+            with freeze_time(day):
+                report = self.env["lease.overdue.weekly.report"].create(
+                    {"date_week": day}
+                )
+                self.env.flush_all()
+                self.env.invalidate_all()
+                before = self.env.cr.sql_log_count
+                report.action_generate()
+                self.env.flush_all()
+                counts.append(self.env.cr.sql_log_count - before)
+        self.assertLessEqual(counts[1], counts[0] + 2, counts)
+
     def test_w1_cron_sends_to_departments_month_end_to_committee(self):
         """W1, E6: the weekly job generates and queues the report by email to the heads
         of the departments concerned with the general manager in copy; the month-end
