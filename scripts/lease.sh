@@ -581,7 +581,11 @@ drop_run_db() {
     local db=$RUN_DB
     RUN_DB=""
     if [ "${KEEP_DB:-0}" = 1 ]; then
-        log "KEEP_DB=1: keeping database $db (config: ${CONF#"$ROOT"/}); drop it with: $PGBIN/dropdb $db"
+        # the database is there to be looked at: leave the cluster running
+        [ "$EXTERNAL_PG" = 1 ] || rm -f "$PGDIR.autostop"
+        log "KEEP_DB=1: kept database $db ('make stop' stops the cluster); look at it with"
+        log "  PGHOST=${PGHOST:-} PGPORT=${PGPORT:-} PGUSER=${PGUSER:-} $PGBIN/psql $db   (then: ... dropdb $db)"
+        log "  .venv/bin/python -m odoo shell -c ${CONF#"$ROOT"/} -d $db"
         return 0
     fi
     drop_db "$db" || log "warning: could not drop database $db"
