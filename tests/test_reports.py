@@ -473,8 +473,18 @@ class TestKpi(ReportCase):
                     "collector_id": self.collector.id,
                 }
             )
-            self.assertGreater(board.rent_due, 0.0)
+            self.assertEqual(board.rent_due, 40000.0)
+            self.assertAlmostEqual(board.recovery_rate, 65.0)
+            self.assertAlmostEqual(board.overdue_rate_count, 75.0)
             self.assertIn(self.collector.name, board.collector_html)
+            # A2: a collector's dashboard covers his contracts, an account manager's his.
+            period = {"date_from": date(2026, 2, 1), "date_to": date(2026, 3, 31)}
+            Board = self.env["lease.kpi.dashboard"]
+            mine = Board.with_user(self.collector).create(period)
+            self.assertEqual(mine.rent_due, 40000.0)
+            self.assertEqual(mine.cases_opened, 2)
+            other = Board.with_user(self.account_manager2).create(period)
+            self.assertEqual((other.rent_due, other.cases_opened), (0.0, 0))
 
 
 class TestCustomerFile(ReportCase):

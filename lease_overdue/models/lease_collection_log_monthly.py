@@ -265,6 +265,9 @@ class LeaseCollectionLogMonthly(models.Model):
                     user=self.env.user.name,
                 )
             )
+            log.sudo().activity_feedback(
+                ["mail.mail_activity_data_todo"], user_id=self.env.uid
+            )
         return True
 
     def action_archive_pdf(self):

@@ -3,6 +3,17 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+# Groups that see the KPIs of the whole portfolio (as the contracts' record rules).
+OVERSIGHT_GROUPS = [
+    "lease_overdue.group_asset_management_head",
+    "lease_overdue.group_business_head",
+    "lease_overdue.group_risk_management",
+    "lease_overdue.group_legal",
+    "lease_overdue.group_finance",
+    "lease_overdue.group_review_committee",
+    "lease_overdue.group_general_manager",
+    "lease_overdue.group_lease_manager",
+]
 FIGURES = [
     "rent_due",
     "rent_collected",
@@ -103,14 +114,12 @@ class LeaseKpiDashboard(models.TransientModel):
                     board[name] = 0
                 board.collector_html = False
                 continue
-            contract_ids = None
+            contract_ids = board._visible_contract_ids()
             if board.collector_id:
-                contract_ids = (
-                    self.env["lease.contract"]
-                    .sudo()
-                    .search([("collector_id", "=", board.collector_id.id)])
-                    .ids
-                )
+                domain = [("collector_id", "=", board.collector_id.id)]
+                if contract_ids is not None:
+                    domain.append(("id", "in", contract_ids))
+                contract_ids = self.env["lease.contract"].sudo().search(domain).ids
             figures = kpi._kpi_figures(
                 board.date_from,
                 board.date_to,
@@ -127,6 +136,15 @@ class LeaseKpiDashboard(models.TransientModel):
                     value *= 100.0
                 board[name] = value
             board.collector_html = board._collector_table()
+
+    def _visible_contract_ids(self):
+        """None when the user oversees the whole portfolio; else the ids of the contracts
+        his record rules let him see (a collector, an account manager): the dashboard
+        shows the figures of those only (SPEC A2)."""
+        user = self.env.user
+        if any(user.has_group(group) for group in OVERSIGHT_GROUPS):
+            return None
+        return self.env["lease.contract"].search([]).ids
 
     @api.constrains("date_from", "date_to")
     def _check_dates(self):
@@ -151,6 +169,10 @@ class LeaseKpiDashboard(models.TransientModel):
         for target in targets:
             entry = rows.setdefault(target.collector_id, [0.0, 0.0])
             entry[0] += target.amount_target
+        if self._visible_contract_ids() is not None:
+            collected = {
+                uid: amount for uid, amount in collected.items() if uid == self.env.uid
+            }
         for collector in self.env["res.users"].browse(list(collected)):
             rows.setdefault(collector, [0.0, 0.0])
         for collector, entry in rows.items():
