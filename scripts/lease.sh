@@ -20,7 +20,8 @@ LOGS=$LOCAL/logs
 LOCKS=$LOCAL/locks
 DATA_DIR=$LOCAL/data
 CONF=$LOCAL/odoo.conf
-PGDIR=$LOCAL/pg
+PGDIR=$LOCAL/pg    # see resolve_pgdir
+AUTOSTOP=$LOCAL/pg.autostop
 PG_USERS=$LOCAL/pg-users
 LEASE_DB=${LEASE_DB:-lease_demo}
 LEASE_PORT=${LEASE_PORT:-8069}
@@ -294,6 +295,22 @@ EOF
     echo "$port" >"$LOCAL/pg.port"
 }
 
+# The cluster lives in .local/pg. Run as root, it belongs to the postgres OS user, who
+# must be able to reach it: when the checkout is inside a folder closed to others
+# (/root/...), the cluster goes to /var/tmp/lease-pg-<hash of the checkout's path>
+# instead, and .local/pg is a link to it.
+resolve_pgdir() {
+    if [ -L "$LOCAL/pg" ]; then
+        PGDIR=$(readlink "$LOCAL/pg")
+    elif [ ! -e "$LOCAL/pg" ] && is_root && id postgres >/dev/null 2>&1 &&
+        ! runuser -u postgres -- test -x "$ROOT"; then
+        PGDIR=/var/tmp/lease-pg-$(sha 12 <<<"$ROOT")
+        log "the postgres OS user cannot enter $ROOT: the cluster goes to $PGDIR (.local/pg links to it)"
+        mkdir -p "$PGDIR" "$LOCAL"
+        ln -sfn "$PGDIR" "$LOCAL/pg"
+    fi
+}
+
 # The private cluster in .local/pg: created and started on demand. Every command that
 # uses it registers in .local/pg-users; the last command to leave stops the cluster if
 # one of them started it (never a cluster someone started with `run` or by hand).
@@ -313,6 +330,7 @@ ensure_cluster() {
         die "running as root needs the 'postgres' OS user to own the cluster (apt-get install postgresql)"
     fi
     take_lock cluster
+    resolve_pgdir
     mkdir -p "$PGDIR" "$PG_USERS"
     if is_root; then
         chmod 755 "$LOCAL"
@@ -346,7 +364,7 @@ ensure_cluster() {
             as_pg tail -n 30 "$PGDIR/postgresql.log" >&2 || true
             die "PostgreSQL did not start (log: .local/pg/postgresql.log)"
         fi
-        touch "$PGDIR.autostop"
+        touch "$AUTOSTOP"
     fi
     echo "$$" >"$PG_USERS/$$"
     CLUSTER_USER=1
@@ -382,13 +400,13 @@ leave_cluster() {
     CLUSTER_USER=0
     take_lock cluster
     rm -f "$PG_USERS/$$"
-    if [ -f "$PGDIR.autostop" ] && [ "$(other_cluster_users)" = 0 ] && pg_running; then
+    if [ -f "$AUTOSTOP" ] && [ "$(other_cluster_users)" = 0 ] && pg_running; then
         local n
         n=$(other_connections)
         if [ "$n" = 0 ]; then
             log "stopping the PostgreSQL cluster (started on demand, no other command uses it)"
             as_pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -m fast -w stop >/dev/null || true
-            rm -f "$PGDIR.autostop"
+            rm -f "$AUTOSTOP"
         else
             log "the PostgreSQL cluster keeps running: $n other client connection(s); 'make stop' stops it"
         fi
@@ -401,6 +419,7 @@ cmd_stop() {
         log "PGHOST/PGPORT/PGUSER are set: that server is not ours to stop"
         return 0
     fi
+    resolve_pgdir
     if ! [ -f "$PGDIR/data/PG_VERSION" ] || ! find_pgbin; then
         log "no private PostgreSQL cluster in .local/pg"
         return 0
@@ -415,7 +434,7 @@ cmd_stop() {
     else
         log "PostgreSQL cluster in .local/pg is not running"
     fi
-    rm -f "$PGDIR.autostop"
+    rm -f "$AUTOSTOP"
     release_lock "$LOCK_FD"
 }
 
@@ -582,7 +601,7 @@ drop_run_db() {
     RUN_DB=""
     if [ "${KEEP_DB:-0}" = 1 ]; then
         # the database is there to be looked at: leave the cluster running
-        [ "$EXTERNAL_PG" = 1 ] || rm -f "$PGDIR.autostop"
+        [ "$EXTERNAL_PG" = 1 ] || rm -f "$AUTOSTOP"
         log "KEEP_DB=1: kept database $db ('make stop' stops the cluster); look at it with"
         log "  PGHOST=${PGHOST:-} PGPORT=${PGPORT:-} PGUSER=${PGUSER:-} $PGBIN/psql $db   (then: ... dropdb $db)"
         log "  .venv/bin/python -m odoo shell -c ${CONF#"$ROOT"/} -d $db"
@@ -691,7 +710,7 @@ cmd_run() {
     local logf rc=0 state
     setup
     # a cluster this command starts stays up for the next `run`: `make stop` stops it
-    rm -f "$PGDIR.autostop"
+    rm -f "$AUTOSTOP"
     port_free "$LEASE_PORT" || die "port $LEASE_PORT is in use on 127.0.0.1: stop that server or set LEASE_PORT"
     state=""
     if db_exists "$LEASE_DB"; then
