@@ -25,7 +25,7 @@ AUTOSTOP=$LOCAL/pg.autostop
 PG_USERS=$LOCAL/pg-users
 LEASE_DB=${LEASE_DB:-lease_demo}
 LEASE_PORT=${LEASE_PORT:-8069}
-TEST_LANGS=${LEASE_TEST_LANGS:-zh_CN}
+TEST_LANGS=${LEASE_TEST_LANGS-zh_CN} # set and empty: no language
 # Bump when the way the template database is built changes.
 TEMPLATE_RECIPE=1
 
@@ -35,7 +35,11 @@ PGBIN=""
 PY=$VENV/bin/python
 EXTERNAL_PG=0
 RUN_DB=""
+BUILD_DB=""
 T0=$(date +%s)
+# The script's own stdout/stderr: a signal that arrives while a function runs with its
+# output redirected (odoo_cmd ... >log) would leave the exit handler writing there.
+exec {OUT_FD}>&1 {ERR_FD}>&2
 
 log() { printf '[lease %4ss] %s\n' "$(($(date +%s) - T0))" "$*" >&2; }
 die() {
@@ -359,8 +363,9 @@ ensure_cluster() {
         write_pg_conf "$port"
         as_pg mkdir -p "$PGDIR/run"
         log "starting PostgreSQL on 127.0.0.1:$port"
-        # {LOCK_FD}>&-: the server must not inherit (and so hold forever) the lock
-        if ! as_pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/postgresql.log" -w -t 60 start >/dev/null {LOCK_FD}>&-; then
+        # the server must not inherit (and so hold forever) the lock or our output
+        if ! as_pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/postgresql.log" -w -t 60 start \
+            >/dev/null {LOCK_FD}>&- {OUT_FD}>&- {ERR_FD}>&-; then
             as_pg tail -n 30 "$PGDIR/postgresql.log" >&2 || true
             die "PostgreSQL did not start (log: .local/pg/postgresql.log)"
         fi
@@ -454,7 +459,8 @@ write_conf() {
     {
         echo "; written by scripts/lease.sh, do not edit (it is rewritten on every command)"
         echo "[options]"
-        echo "addons_path = $ODOO/odoo/addons,$ODOO/addons,$ROOT"
+        # (an Odoo installed with pip has no top-level addons/ folder)
+        echo "addons_path = $ODOO/odoo/addons,$([ -d "$ODOO/addons" ] && echo "$ODOO/addons,")$ROOT"
         echo "data_dir = $DATA_DIR"
         [ -z "$DB_HOST" ] || echo "db_host = $DB_HOST"
         [ -z "$DB_PORT" ] || echo "db_port = $DB_PORT"
@@ -546,6 +552,7 @@ ensure_template() {
     fi
     t=$SECONDS
     build=${name}_build_$$
+    BUILD_DB=$build # dropped at exit if the build does not finish
     logf=$LOGS/template-$name.log
     log "building template database $name: $deps with demo data, languages: ${TEST_LANGS:-none} (log: ${logf#"$ROOT"/})"
     drop_db "$name"
@@ -563,6 +570,7 @@ ensure_template() {
         die "building the template database failed (exit code $rc; not installed: ${missing:-none})"
     fi
     psql_q "alter database \"$build\" rename to \"$name\""
+    BUILD_DB=""
     if [ -d "$DATA_DIR/filestore/$build" ]; then
         mv "$DATA_DIR/filestore/$build" "$DATA_DIR/filestore/$name"
     fi
@@ -614,6 +622,8 @@ drop_run_db() {
 on_exit() {
     local rc=$?
     set +e
+    exec 1>&"$OUT_FD" 2>&"$ERR_FD"
+    [ -z "$BUILD_DB" ] || drop_db "$BUILD_DB"
     drop_run_db
     leave_cluster
     exit "$rc"
@@ -623,11 +633,10 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 setup() {
-    local need_system=${1:-yes}
     mkdir -p "$LOGS" "$LOCKS"
     find_odoo
     if [ -n "${PGHOST:-}${PGPORT:-}${PGUSER:-}" ]; then EXTERNAL_PG=1; fi
-    [ "$need_system" = no ] || check_system
+    check_system
     setup_venv
     ensure_cluster
     write_conf
