@@ -55,10 +55,10 @@ class EscalationCase(LeaseTestCase):
         contract.action_activate()
         return contract
 
-    def _day(self, day, contracts=None, twice=True, schedules=("daily",)):
+    def _day(self, day, contracts=None, twice=True, schedules=("daily",), at=None):
         """One day of the portfolio: invoice what is due soon, recompute, escalate. The
-        second run of the job must create nothing (SPEC E14)."""
-        with freeze_time(day):
+        second run of the job must create nothing (SPEC E14). ``at``: the time (UTC)."""
+        with freeze_time(f"{day} {at}" if at else day):
             if contracts:
                 contracts.action_invoice_due()
             self.env["lease.overdue.engine"]._run()

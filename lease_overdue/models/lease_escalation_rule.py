@@ -459,6 +459,7 @@ class LeaseEscalationRule(models.Model):
         if self.action == "method":
             method = getattr(records, self.method_name, None)
             if method is None:
+                # Not logged: the step runs by itself once the module providing it is there.
                 _logger.warning(
                     "Escalation rule %s: %s has no step %s; only its activity is scheduled.",
                     self.display_name,
@@ -467,10 +468,10 @@ class LeaseEscalationRule(models.Model):
                 )
             else:
                 method()
-            if not self.activity_type_id:
-                log_vals = self._log_values(
-                    todo, records, state, "step", state_value="executed"
-                )
+                if not self.activity_type_id:
+                    log_vals = self._log_values(
+                        todo, records, state, "step", state_value="executed"
+                    )
         elif self.action == "sms":
             records._message_sms_schedule_mass(body=self.sms_body, mass_keep_log=True)
             log_vals = self._log_values(

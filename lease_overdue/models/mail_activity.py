@@ -34,7 +34,7 @@ class MailActivity(models.Model):
     )
     lease_priority = fields.Float(
         "Collection Priority",
-        compute="_compute_lease_links",
+        compute="_compute_lease_priority",
         store=True,
         readonly=False,
         index="btree_not_null",
@@ -55,25 +55,32 @@ class MailActivity(models.Model):
     @api.depends("res_model", "res_id")
     def _compute_lease_links(self):
         cases = self.env["lease.collection.case"].browse(
-            [a.res_id for a in self if a.res_model == "lease.collection.case"]
+            [
+                a.res_id
+                for a in self
+                if a.res_model == "lease.collection.case" and a.res_id
+            ]
         )
-        contracts = self.env["lease.contract"].browse(
-            [a.res_id for a in self if a.res_model == "lease.contract"]
-        )
-        (cases.contract_id | contracts).sudo().fetch(
-            ["overdue_count", "overdue_days_total", "risk_grade"]
-        )
+        cases.sudo().fetch(["contract_id"])
         for activity in self:
             case = contract = None
             if activity.res_model == "lease.collection.case" and activity.res_id:
                 case = cases.browse(activity.res_id).sudo()
                 contract = case.contract_id
             elif activity.res_model == "lease.contract" and activity.res_id:
-                contract = contracts.browse(activity.res_id).sudo()
+                contract = self.env["lease.contract"].browse(activity.res_id)
             activity.lease_case_id = case.id if case else False
             activity.lease_contract_id = contract.id if contract else False
-            if not activity.lease_priority and contract:
-                activity.lease_priority = contract_priority(contract)
+
+    @api.depends("lease_contract_id")
+    def _compute_lease_priority(self):
+        """Set once; the daily job refreshes it with the counters (SPEC E13)."""
+        self.lease_contract_id.sudo().fetch(
+            ["overdue_count", "overdue_days_total", "risk_grade"]
+        )
+        for activity in self:
+            contract = activity.lease_contract_id.sudo()
+            activity.lease_priority = contract_priority(contract) if contract else 0.0
 
     def write(self, vals):
         result = super().write(vals)

@@ -1,0 +1,137 @@
+"""Query count of the daily escalation job against the number of cases (SPEC E14).
+
+    make bench ARGS="bench_escalation.py --sizes 10,100"
+
+``scripts/lease.sh bench`` gives this script a fresh database with lease_overdue (and its
+demo data) installed: LEASE_ODOO_CONF names the Odoo configuration file, LEASE_DB_NAME the
+database. For each size N, in a transaction that is rolled back afterwards, the script
+creates N lessees with one contract each through the real flow (schedule, activation, the
+first rent invoice posted), then walks the overdue days where the default rules act
+(day 1, 2, 6, 8, 15, 16, 30, 31, 46): the overdue engine runs, then the escalation job is
+measured twice (the second run must create nothing). It prints the SQL queries and the
+time of each run: the number of queries must not grow with N.
+"""
+
+import argparse
+import os
+import sys
+import time
+from datetime import date, timedelta
+
+from freezegun import freeze_time
+
+from odoo import SUPERUSER_ID, api
+from odoo.modules.registry import Registry
+from odoo.tools import config
+
+DUE = date(2026, 3, 10)
+DAYS = (1, 2, 6, 8, 15, 16, 30, 31, 46)
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--sizes", default="10,100", help="portfolio sizes (default 10,100)"
+    )
+    parser.add_argument("--db", default=os.environ.get("LEASE_DB_NAME"))
+    parser.add_argument("--config", default=os.environ.get("LEASE_ODOO_CONF"))
+    args = parser.parse_args()
+    if not args.db or not args.config:
+        sys.exit(
+            'run it with `make bench ARGS="bench_escalation.py"` or give --db and --config'
+        )
+    return args
+
+
+def portfolio(env, size):
+    """``size`` active contracts, each with its first rent invoice posted."""
+    users = env["res.users"].search([("share", "=", False)], order="id", limit=4)
+    partners = env["res.partner"].create(
+        [
+            {
+                "name": f"Escalation Bench Lessee {n:04d}",
+                "is_company": True,
+                "phone": f"138{n:08d}",
+            }
+            for n in range(size)
+        ]
+    )
+    contracts = env["lease.contract"].create(
+        [
+            {
+                "partner_id": partner.id,
+                "locality": "local" if n % 2 else "non_local",
+                "financed_amount": 1200000.0,
+                "term_count": 12,
+                "date_start": date(2026, 2, 1),
+                "date_first_due": DUE,
+                "penalty_rate": 0.0005,
+                "account_manager_id": users[0].id,
+                "collector_id": users[1].id,
+                "team_lead_id": users[2].id,
+                "risk_officer_id": users[3].id,
+            }
+            for n, partner in enumerate(partners)
+        ]
+    )
+    contracts.action_generate_schedule()
+    contracts.action_activate()
+    with freeze_time(DUE - timedelta(days=10)):
+        contracts.action_invoice_due()
+    return contracts
+
+
+def measure(env, size):
+    cr = env.cr
+    contracts = portfolio(env, size)
+    rows = []
+    for offset in DAYS:
+        day = DUE + timedelta(days=offset)
+        with freeze_time(day):
+            env["lease.overdue.engine"]._run()
+            runs = []
+            for _attempt in range(2):
+                env.invalidate_all()
+                q0, t0 = cr.sql_log_count, time.perf_counter()
+                logs = env["lease.escalation.rule"]._run_escalation()
+                env.flush_all()
+                runs.append(
+                    (cr.sql_log_count - q0, time.perf_counter() - t0, len(logs or []))
+                )
+        cases = env["lease.collection.case"].search_count(
+            [("contract_id", "in", contracts.ids), ("state", "=", "open")]
+        )
+        rows.append((offset, cases, runs))
+    return rows
+
+
+def main():
+    args = parse_args()
+    config.parse_config(["-c", args.config, "--log-level=warn"])
+    registry = Registry(args.db)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    results = {}
+    for size in sizes:
+        with registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            results[size] = measure(env, size)
+            cr.rollback()
+    print(
+        "\nEscalation job: SQL queries (time) per run; 'again' = same day, second run"
+    )
+    header = f"{'day':>4} " + " ".join(
+        f"| N={size}: cases  created  queries     time  again" for size in sizes
+    )
+    print(header)
+    for index, offset in enumerate(DAYS):
+        cells = []
+        for size in sizes:
+            _offset, cases, runs = results[size][index]
+            (q1, t1, n1), (q2, _t2, n2) = runs
+            cells.append(f"| {cases:>11} {n1:>8} {q1:>8} {t1:>7.2f}s {q2:>4}q/{n2}")
+        print(f"{offset:>4} " + " ".join(cells))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
