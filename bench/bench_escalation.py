@@ -81,13 +81,31 @@ def portfolio(env, size):
     return contracts
 
 
-def measure(env, size):
+def per_rule(env, into):
+    """Count the queries of each rule's ``_fire`` into ``into[rule name]``."""
+    rule_class = type(env["lease.escalation.rule"])
+    original = rule_class._fire
+
+    def fire(self, state):
+        q0 = self.env.cr.sql_log_count
+        try:
+            return original(self, state)
+        finally:
+            key = f"{self.policy_ref or ''} {self.name}".strip()
+            into[key] = into.get(key, 0) + self.env.cr.sql_log_count - q0
+
+    rule_class._fire = fire
+    return lambda: setattr(rule_class, "_fire", original)
+
+
+def measure(env, size, rules):
     cr = env.cr
     contracts = portfolio(env, size)
     rows = []
+    restore = per_rule(env, rules)
     for offset in DAYS:
         day = DUE + timedelta(days=offset)
-        with freeze_time(day):
+        with freeze_time(day, tick=True):
             env["lease.overdue.engine"]._run()
             runs = []
             for _attempt in range(2):
@@ -102,6 +120,7 @@ def measure(env, size):
             [("contract_id", "in", contracts.ids), ("state", "=", "open")]
         )
         rows.append((offset, cases, runs))
+    restore()
     return rows
 
 
@@ -111,10 +130,12 @@ def main():
     registry = Registry(args.db)
     sizes = [int(s) for s in args.sizes.split(",")]
     results = {}
+    rules = {}
     for size in sizes:
+        rules[size] = {}
         with registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            results[size] = measure(env, size)
+            results[size] = measure(env, size, rules[size])
             cr.rollback()
     print(
         "\nEscalation job: SQL queries (time) per run; 'again' = same day, second run"
@@ -130,6 +151,12 @@ def main():
             (q1, t1, n1), (q2, _t2, n2) = runs
             cells.append(f"| {cases:>11} {n1:>8} {q1:>8} {t1:>7.2f}s {q2:>4}q/{n2}")
         print(f"{offset:>4} " + " ".join(cells))
+    print("\nQueries per rule over all the days above (both runs):")
+    print(f"{'rule':<70} " + " ".join(f"{f'N={size}':>8}" for size in sizes))
+    for name in sorted(rules[sizes[0]]):
+        counts = [rules[size].get(name, 0) for size in sizes]
+        flag = "  <- grows" if counts[-1] > counts[0] * 1.2 + 10 else ""
+        print(f"{name[:70]:<70} " + " ".join(f"{c:>8}" for c in counts) + flag)
     return 0
 
 
