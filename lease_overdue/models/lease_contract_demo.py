@@ -191,7 +191,9 @@ class LeaseContract(models.Model):
         if partial:
             line = partial.installment_ids.filtered(lambda i: i.days_overdue)[:1]
             self._demo_pay(line.move_id, round(line.amount_rent / 2, 2), today, journal)
-        advanced = contracts.filtered(lambda c: c.tier_id.code == "T3" and c.has_buyback_guarantee)[:1]
+        advanced = contracts.filtered(
+            lambda c: c.tier_id.code == "T3" and c.has_buyback_guarantee
+        )[:1]
         if advanced:
             line = advanced.installment_ids.filtered(lambda i: i.days_overdue)[:1]
             self.env["lease.vendor.advance"].create(
