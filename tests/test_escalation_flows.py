@@ -355,3 +355,17 @@ class TestEscalationFlows(EscalationCase):
             ).period,
             "2026-03",
         )
+
+    def test_e14_nightly_job_escalates_after_the_overdue_run(self):
+        """E14: the nightly scheduled action recomputes the portfolio, then escalates."""
+        with freeze_time(self.offset(-10)):
+            self.contract.action_invoice_due()
+        with freeze_time(self.offset(1)):
+            self.env["lease.overdue.engine"]._cron_daily()
+        case = self.contract.current_case_id
+        self.assertTrue(case)
+        self.assertEqual(len(self._tasks(case, "d9_phone_week1")), 1)
+        self.assertEqual(
+            self.env.ref("lease_overdue.lease_escalation_run_daily").date_last_run,
+            self.offset(1),
+        )
