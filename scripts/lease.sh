@@ -684,7 +684,10 @@ cmd_test() {
         log "pytest --odoo-http ${*:-tests/} on $RUN_DB (log: ${plog#"$ROOT"/})"
         cd "$ROOT"
         set +e
-        "$VENV/bin/pytest" --odoo-config="$CONF" --odoo-database="$RUN_DB" --odoo-http \
+        # a test waiting on a row lock held by its own transaction would hang until the
+        # CI time limit: make such a wait fail after LEASE_LOCK_TIMEOUT instead
+        PGOPTIONS="${PGOPTIONS:+$PGOPTIONS }-c lock_timeout=${LEASE_LOCK_TIMEOUT:-120s}" \
+            "$VENV/bin/pytest" --odoo-config="$CONF" --odoo-database="$RUN_DB" --odoo-http \
             --odoo-log-level=warn "$@" 2>&1 | tee "$plog"
         rc_pytest=${PIPESTATUS[0]}
         set -e
@@ -838,6 +841,7 @@ environment:
   LEASE_UPDATE=0      `run` does not update lease_overdue in an existing demo database
   KEEP_DB=1           `test`/`bench` keep their database instead of dropping it
   LEASE_STRICT=1      warnings while installing lease_overdue fail `test`
+  LEASE_LOCK_TIMEOUT  during pytest, a wait for a database lock fails after this (120s)
   LEASE_TEST_LANGS    languages loaded in the test template (zh_CN; empty for none)
   LEASE_PYTHON        Python 3.11 interpreter for .venv
   PGHOST PGPORT PGUSER PGPASSWORD   use that PostgreSQL server instead of .local/pg
