@@ -205,6 +205,8 @@ class LeaseContract(models.Model):
                 }
             )
         self.env["lease.overdue.engine"]._run()
+        # Today's work for every department, as the nightly job would have given it.
+        self.env["lease.escalation.rule"]._run_escalation()
         return True
 
     @api.model
