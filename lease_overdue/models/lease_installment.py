@@ -280,7 +280,9 @@ class LeaseInstallment(models.Model):
 
     def _invoice_penalty(self):
         """Invoice the accrued and not yet invoiced penalty interest (SPEC C3)."""
-        self.env["lease.overdue.engine"]._run(contract_ids=self.contract_id.ids)
+        defer = self.env.context.get("lease_defer_overdue")
+        if not defer:
+            self.env["lease.overdue.engine"]._run(contract_ids=self.contract_id.ids)
         journals = self._rent_journals()
         today = fields.Date.context_today(self)
         vals_list = []
@@ -309,7 +311,8 @@ class LeaseInstallment(models.Model):
             )
         moves = self.env["account.move"].create(vals_list)
         moves.action_post()
-        self.env["lease.overdue.engine"]._run(contract_ids=todo.contract_id.ids)
+        if not defer:
+            self.env["lease.overdue.engine"]._run(contract_ids=todo.contract_id.ids)
         return moves
 
     def action_invoice(self):
