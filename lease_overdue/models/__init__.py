@@ -49,3 +49,4 @@ from . import lease_document_print
 from . import res_partner_customer_file
 from . import lease_contract_customer_file
 from . import lease_collection_case_customer_file
+from . import ir_sequence

@@ -104,32 +104,9 @@ class LeaseCollectionCase(models.Model):
     def _next_case_names(self, count):
         """``count`` new case numbers; the daily run opens thousands of cases at once, so
         a standard sequence hands them out in one query (next_by_code costs two each)."""
-        sequences = self.env["ir.sequence"]
-        sequence = sequences.search(
-            [
-                ("code", "=", "lease.collection.case"),
-                ("company_id", "in", [self.env.company.id, False]),
-            ],
-            order="company_id",
-            limit=1,
+        return self.env["ir.sequence"]._lease_next_by_code_batch(
+            "lease.collection.case", count
         )
-        if (
-            count < 2
-            or sequence.implementation != "standard"
-            or sequence.use_date_range
-        ):
-            return [
-                sequences.next_by_code("lease.collection.case") or "/"
-                for _ in range(count)
-            ]
-        numbers = self.env.execute_query(
-            SQL(
-                "SELECT nextval(%s) FROM generate_series(1, %s) ORDER BY 1",
-                f"ir_sequence_{sequence.id:03d}",
-                count,
-            )
-        )
-        return [sequence.get_next_char(number) for (number,) in numbers]
 
     # ------------------------------------------------------------------
     @api.model

@@ -228,11 +228,12 @@ class LeaseDisposal(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = (
-                    self.env["ir.sequence"].next_by_code("lease.disposal") or "/"
-                )
+        unnamed = [vals for vals in vals_list if vals.get("name", "/") == "/"]
+        names = self.env["ir.sequence"]._lease_next_by_code_batch(
+            "lease.disposal", len(unnamed)
+        )
+        for vals, name in zip(unnamed, names):
+            vals["name"] = name
         return super().create(vals_list)
 
     @api.ondelete(at_uninstall=False)

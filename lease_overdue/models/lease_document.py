@@ -445,11 +445,13 @@ class LeaseDocument(models.Model):
         } - {None, False}
         contracts = self.env["lease.contract"].sudo().browse(contract_ids)
         contracts.fetch(["days_overdue", "overdue_amount", "penalty_amount"])
+        unnamed = [vals for vals in vals_list if vals.get("name", "/") == "/"]
+        names = self.env["ir.sequence"]._lease_next_by_code_batch(
+            "lease.document", len(unnamed)
+        )
+        for vals, name in zip(unnamed, names):
+            vals["name"] = name
         for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = (
-                    self.env["ir.sequence"].next_by_code("lease.document") or "/"
-                )
             contract_id = vals.get("contract_id") or case_contract.get(
                 vals.get("case_id")
             )

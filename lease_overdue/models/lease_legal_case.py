@@ -107,11 +107,12 @@ class LeaseLegalCase(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = (
-                    self.env["ir.sequence"].next_by_code("lease.legal.case") or "/"
-                )
+        unnamed = [vals for vals in vals_list if vals.get("name", "/") == "/"]
+        names = self.env["ir.sequence"]._lease_next_by_code_batch(
+            "lease.legal.case", len(unnamed)
+        )
+        for vals, name in zip(unnamed, names):
+            vals["name"] = name
         return super().create(vals_list)
 
     @api.ondelete(at_uninstall=False)
