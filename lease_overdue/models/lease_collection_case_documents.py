@@ -74,6 +74,41 @@ class LeaseCollectionCase(models.Model):
             )
         return cases
 
+    def _escalation_create(self, model, vals_list):
+        """Create records of ``model`` for the escalation steps in a fixed number of
+        queries, whatever their number: their numbers are drawn in one query (see
+        ``ir.sequence._lease_next_by_code_batch``), the chatter's per-record work is
+        done once for the batch: the creation notes are logged together and the
+        responsible users (``user_id``) follow their records in one insert, as the
+        chatter's auto-subscription would have made them, without e-mail."""
+        records = (
+            self.env[model].sudo().with_context(tracking_disable=True).create(vals_list)
+        )
+        records = records.with_context(tracking_disable=False)
+        if not records:
+            return records
+        records._message_log_batch(
+            bodies={record.id: record._creation_message() for record in records}
+        )
+        user_field = records._fields.get("user_id")
+        if user_field and getattr(user_field, "tracking", False):
+            subtypes = self.env["mail.message.subtype"].default_subtypes(model)[0]
+            self.env["mail.followers"].sudo().with_context(
+                default_partner_id=False
+            ).create(
+                [
+                    {
+                        "res_model": model,
+                        "res_id": record.id,
+                        "partner_id": record.user_id.partner_id.id,
+                        "subtype_ids": [Command.set(subtypes.ids)],
+                    }
+                    for record in records
+                    if record.user_id.active
+                ]
+            )
+        return records
+
     def _escalation_new_documents(self, kind, values=None):
         """One draft document of ``kind`` for each case of ``self`` without one yet."""
         documents = self.env["lease.document"].sudo()
@@ -93,7 +128,7 @@ class LeaseCollectionCase(models.Model):
             if values:
                 vals.update(values(case))
             vals_list.append(vals)
-        return documents.create(vals_list)
+        return self._escalation_create("lease.document", vals_list)
 
     def _escalation_prepare_notice(self):
         """Days 8-15: the rent collection notice, to be signed by the head of asset
@@ -134,13 +169,11 @@ class LeaseCollectionCase(models.Model):
                 ]
             )
         )
+        by_contract = inspections.grouped("contract_id")
         by_case = {}
         for case in cases:
-            found = inspections.filtered(
-                lambda i, case=case: (
-                    i.contract_id == case.contract_id
-                    and i.date_planned >= case.date_start
-                )
+            found = by_contract.get(case.contract_id, inspections.browse()).filtered(
+                lambda i, case=case: i.date_planned >= case.date_start
             )
             by_case[case.id] = found[:1]
         documents = cases.env["lease.document"].sudo()
@@ -200,7 +233,8 @@ class LeaseCollectionCase(models.Model):
             )
         }
         todo = cases.filtered(lambda c: c.id not in done)
-        created = legal_cases.create(
+        created = cases._escalation_create(
+            "lease.legal.case",
             [
                 {
                     "case_id": case.id,
@@ -208,7 +242,7 @@ class LeaseCollectionCase(models.Model):
                     + case.contract_id.penalty_amount,
                 }
                 for case in todo
-            ]
+            ],
         )
         todo._escalation_new_documents("lawyer_letter")
         letters = (
@@ -222,10 +256,9 @@ class LeaseCollectionCase(models.Model):
                 ]
             )
         )
-        for legal_case in created:
-            letters.filtered(lambda d, lc=legal_case: d.case_id == lc.case_id).write(
-                {"legal_case_id": legal_case.id}
-            )
+        by_case = {legal_case.case_id: legal_case for legal_case in created}
+        for case, case_letters in letters.grouped("case_id").items():
+            case_letters.write({"legal_case_id": by_case[case].id})
         return created.with_env(self.env)
 
     def _escalation_notify_guarantors(self):
@@ -252,7 +285,7 @@ class LeaseCollectionCase(models.Model):
             for guarantor in case.contract_id.guarantor_ids
             if (case.id, guarantor.id) not in done
         ]
-        return documents.create(vals_list).with_env(self.env)
+        return cases._escalation_create("lease.document", vals_list).with_env(self.env)
 
     def _escalation_check_documents(self):
         """Tier 3: legal checks the collateral and guarantee files so that lawsuit and
@@ -273,10 +306,12 @@ class LeaseCollectionCase(models.Model):
         legal_heads = self.env.ref("lease_overdue.group_legal_head").sudo().user_ids
         model_id = self.env["ir.model"]._get_id(self._name)
         todo_type = self.env.ref("mail.mail_activity_data_todo")
+        by_contract = documents.grouped("contract_id")
         activities = []
+        complete = cases.browse()
         for case in cases:
             contract = case.contract_id
-            docs = documents.filtered(lambda d, c=contract: d.contract_id == c)
+            docs = by_contract.get(contract, documents.browse())
             missing = [
                 self.env._("%(doc)s: not received", doc=doc.name)
                 for doc in docs.filtered(lambda d: d.required and not d.received)
@@ -296,17 +331,15 @@ class LeaseCollectionCase(models.Model):
                 )
                 for guarantor in contract.guarantor_ids - covered.guarantor_id
             ]
+            if not missing:
+                complete |= case
+                continue
             case.write(
                 {
                     "date_documents_checked": today,
-                    "missing_documents": "\n".join(missing) or False,
+                    "missing_documents": "\n".join(missing),
                 }
             )
-            if not missing:
-                case.message_post(
-                    body=self.env._("Collateral and guarantee files checked: complete.")
-                )
-                continue
             officer = case.legal_case_ids[:1].user_id or legal_heads[:1]
             activities.append(
                 {
@@ -321,6 +354,12 @@ class LeaseCollectionCase(models.Model):
                     "date_deadline": today,
                 }
             )
+        if complete:
+            complete.write(
+                {"date_documents_checked": today, "missing_documents": False}
+            )
+            body = self.env._("Collateral and guarantee files checked: complete.")
+            complete._message_log_batch(bodies=dict.fromkeys(complete.ids, body))
         return cases.env["mail.activity"].create(activities).with_env(self.env)
 
     def _escalation_draft_disposal_plan(self):
@@ -341,7 +380,8 @@ class LeaseCollectionCase(models.Model):
                 ["case_id"],
             )
         }
-        return disposals.create(
+        return self._escalation_create(
+            "lease.disposal",
             [
                 {
                     "case_id": case.id,
@@ -350,7 +390,7 @@ class LeaseCollectionCase(models.Model):
                     "asset_ids": [Command.set(case.contract_id.asset_ids.ids)],
                 }
                 for case in self.filtered(lambda c: c.id not in done)
-            ]
+            ],
         )
 
     def _escalation_file_lawsuit(self):
