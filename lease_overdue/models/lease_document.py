@@ -444,7 +444,20 @@ class LeaseDocument(models.Model):
             for vals in vals_list
         } - {None, False}
         contracts = self.env["lease.contract"].sudo().browse(contract_ids)
-        contracts.fetch(["days_overdue", "overdue_amount", "penalty_amount"])
+        # and the contract fields the document's related and precomputed fields read
+        # (one query for all: read one by one, each cost a query)
+        contracts.fetch(
+            [
+                "days_overdue",
+                "overdue_amount",
+                "penalty_amount",
+                "partner_id",
+                "company_id",
+                "currency_id",
+                "vendor_id",
+                "guarantor_ids",
+            ]
+        )
         unnamed = [vals for vals in vals_list if vals.get("name", "/") == "/"]
         names = self.env["ir.sequence"]._lease_next_by_code_batch(
             "lease.document", len(unnamed)
