@@ -6,6 +6,7 @@ from . import lease_contract
 from . import lease_installment
 from . import lease_asset
 from . import lease_collection_case
+from . import lease_case_link_mixin
 from . import lease_overdue_engine
 from . import account_move
 from . import lease_contract_demo

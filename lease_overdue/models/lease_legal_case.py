@@ -21,26 +21,12 @@ class LeaseLegalCase(models.Model):
 
     _name = "lease.legal.case"
     _description = "Legal Case"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["lease.case.link.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "id desc"
     _check_company_auto = True
     _mail_post_access = "read"
 
     name = fields.Char("Number", required=True, readonly=True, default="/", copy=False)
-    case_id = fields.Many2one(
-        "lease.collection.case",
-        "Collection Case",
-        required=True,
-        index=True,
-        ondelete="restrict",
-        check_company=True,
-    )
-    contract_id = fields.Many2one(related="case_id.contract_id", store=True, index=True)
-    partner_id = fields.Many2one(
-        related="case_id.partner_id", store=True, index=True, string="Lessee"
-    )
-    company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
-    currency_id = fields.Many2one(related="contract_id.currency_id")
     vendor_objection = fields.Boolean(related="case_id.vendor_objection")
     user_id = fields.Many2one(
         "res.users",

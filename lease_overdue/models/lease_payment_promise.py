@@ -9,7 +9,7 @@ class LeasePaymentPromise(models.Model):
 
     _name = "lease.payment.promise"
     _description = "Promise to Pay"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["lease.case.link.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date_promised desc, id desc"
     _check_company_auto = True
 
@@ -20,20 +20,6 @@ class LeasePaymentPromise(models.Model):
         default="promise",
         tracking=True,
     )
-    case_id = fields.Many2one(
-        "lease.collection.case",
-        "Collection Case",
-        required=True,
-        index=True,
-        ondelete="restrict",
-        check_company=True,
-    )
-    contract_id = fields.Many2one(related="case_id.contract_id", store=True, index=True)
-    partner_id = fields.Many2one(
-        related="case_id.partner_id", store=True, index=True, string="Lessee"
-    )
-    company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
-    currency_id = fields.Many2one(related="case_id.currency_id")
     collector_id = fields.Many2one(
         related="case_id.collector_id", store=True, index=True
     )

@@ -14,25 +14,15 @@ class LeaseVendorObjection(models.Model):
 
     _name = "lease.vendor.objection"
     _description = "Vendor Objection"
-    _inherit = ["mail.thread"]
+    _inherit = ["lease.case.link.mixin", "mail.thread"]
     _order = "date_received desc, id desc"
     _check_company_auto = True
     _mail_post_access = "read"
 
     name = fields.Char(compute="_compute_name")
-    case_id = fields.Many2one(
-        "lease.collection.case",
-        "Collection Case",
-        required=True,
-        index=True,
-        ondelete="restrict",
-        check_company=True,
-    )
-    contract_id = fields.Many2one(related="case_id.contract_id", store=True, index=True)
     vendor_id = fields.Many2one(
         related="contract_id.vendor_id", store=True, string="Vendor"
     )
-    company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     date_received = fields.Date(
         "Notice Received On", required=True, default=fields.Date.context_today
     )
