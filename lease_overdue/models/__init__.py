@@ -51,3 +51,6 @@ from . import res_partner_customer_file
 from . import lease_contract_customer_file
 from . import lease_collection_case_customer_file
 from . import ir_sequence
+from . import mail_thread
+from . import lease_collection_case_tracking
+from . import res_partner_tracking
