@@ -350,3 +350,30 @@ class TestOverdueEngine(LeaseTestCase):
         self.assertEqual(line.state, "paid")
         self.assertEqual(line.days_late, 4)
         self.assertEqual(case.state, "closed")
+
+
+class TestOverdueTracking(LeaseTestCase):
+    """O7/E14: the engine's tier changes are tracked in the chatter, in one batch."""
+
+    def test_o7_tier_changes_tracked_for_each_case(self):
+        env = self.env(context={})  # tracking on
+        contracts = self.env["lease.contract"]
+        for partner in (self.lessee, self.lessee2):
+            contracts |= self._active_contract(invoice_until=DUE, partner_id=partner.id)
+        engine = env["lease.overdue.engine"]
+        engine._run(date=DUE + timedelta(days=5))
+        env.cr.precommit.run()
+        cases = contracts.current_case_id.with_env(env)
+        self.assertEqual(len(cases), 2)
+        engine._run(date=DUE + timedelta(days=16))  # both cases enter T2 in one run
+        env.flush_all()
+        env.cr.precommit.run()
+        for case in cases:
+            values = case.message_ids.tracking_value_ids.filtered(
+                lambda v: v.field_id.name == "tier_id"
+            )
+            self.assertEqual(len(values), 1, case.name)
+            self.assertEqual(values.old_value_char, self.tiers["T1"].display_name)
+            self.assertEqual(values.new_value_char, self.tiers["T2"].display_name)
+            self.assertEqual(values.mail_message_id.model, "lease.collection.case")
+            self.assertEqual(values.mail_message_id.res_id, case.id)
