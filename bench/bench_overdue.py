@@ -518,17 +518,25 @@ def generate(cr, seed, n_contracts, today):
             else "NULL",
             "state": "CASE g.kind WHEN 'paid' THEN 'paid' WHEN 'open' THEN 'invoiced'"
             " ELSE 'planned' END",
-            "amount_paid": "CASE g.kind WHEN 'paid' THEN g.rent ELSE 0 END",
-            "amount_residual": "CASE g.kind WHEN 'paid' THEN 0 ELSE g.rent END",
-            "late_amount_days": "g.rent * g.late",
-            "date_last_payment": "CASE g.kind WHEN 'paid' THEN g.due + g.late END",
-            "penalty_accrued": "ROUND(g.rent * g.late * 0.0005, 2)",
-            "penalty_invoiced": "ROUND(g.rent * g.late * 0.0005, 2)",
-            "penalty_paid": "ROUND(g.rent * g.late * 0.0005, 2)",
-            "penalty_due": "0",
-            "date_settled": "CASE g.kind WHEN 'paid' THEN g.due + g.late END",
-            "days_overdue": "0",
-            "days_late": "g.late",
+            # the engine's figures: paid ones as the engine leaves them, open ones as
+            # invoicing leaves them (the first run computes them), planned ones empty
+            # as the ORM creates them
+            **{
+                col: f"CASE WHEN g.kind != 'planned' THEN {value} END"
+                for col, value in {
+                    "amount_paid": "CASE g.kind WHEN 'paid' THEN g.rent ELSE 0 END",
+                    "amount_residual": "CASE g.kind WHEN 'paid' THEN 0 ELSE g.rent END",
+                    "late_amount_days": "g.rent * g.late",
+                    "date_last_payment": "CASE g.kind WHEN 'paid' THEN g.due + g.late END",
+                    "penalty_accrued": "ROUND(g.rent * g.late * 0.0005, 2)",
+                    "penalty_invoiced": "ROUND(g.rent * g.late * 0.0005, 2)",
+                    "penalty_paid": "ROUND(g.rent * g.late * 0.0005, 2)",
+                    "penalty_due": "0",
+                    "date_settled": "CASE g.kind WHEN 'paid' THEN g.due + g.late END",
+                    "days_overdue": "0",
+                    "days_late": "g.late",
+                }.items()
+            },
             "tier_id": "NULL",
             "vendor_advance_amount": "0",
         },
