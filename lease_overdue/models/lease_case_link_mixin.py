@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.exceptions import UserError
 
 
 class LeaseCaseLinkMixin(models.AbstractModel):
@@ -23,3 +24,17 @@ class LeaseCaseLinkMixin(models.AbstractModel):
     )
     company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="case_id.currency_id")
+
+    def _check_state(self, *states):
+        """Refuse a step unless every record is in one of ``states``."""
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        for record in self:
+            if record.state not in states:
+                raise UserError(
+                    self.env._(
+                        "%(record)s is %(state)s: this step needs it to be %(states)s.",
+                        record=record.display_name,
+                        state=labels[record.state],
+                        states=" / ".join(labels[s] for s in states),
+                    )
+                )

@@ -237,19 +237,6 @@ class LeaseDisposal(models.Model):
         if not self.env.su and not self.env.user.has_group(group):
             raise AccessError(message)
 
-    def _check_state(self, *states):
-        labels = dict(self._fields["state"]._description_selection(self.env))
-        for disposal in self:
-            if disposal.state not in states:
-                raise UserError(
-                    self.env._(
-                        "%(disposal)s is %(state)s: this step needs it to be %(states)s.",
-                        disposal=disposal.name,
-                        state=labels[disposal.state],
-                        states=" / ".join(labels[s] for s in states),
-                    )
-                )
-
     def _check_not_stopped(self):
         """E10: a vendor's written objection stops disposal; E11: an approved deferral
         pauses it until its end date."""

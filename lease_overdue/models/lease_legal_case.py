@@ -118,19 +118,6 @@ class LeaseLegalCase(models.Model):
                 self.env._("Only legal & compliance moves a legal case forward.")
             )
 
-    def _check_state(self, *states):
-        labels = dict(self._fields["state"]._description_selection(self.env))
-        for case in self:
-            if case.state not in states:
-                raise UserError(
-                    self.env._(
-                        "%(case)s is %(state)s: this step needs it to be %(states)s.",
-                        case=case.name,
-                        state=labels[case.state],
-                        states=" / ".join(labels[s] for s in states),
-                    )
-                )
-
     def action_file(self):
         """File the lawsuit (D9 L195): not against a vendor's written objection (E10), and
         only after a lawyer's letter went out (L190)."""
