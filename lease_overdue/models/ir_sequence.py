@@ -6,6 +6,17 @@ class IrSequence(models.Model):
     _inherit = "ir.sequence"
 
     @api.model
+    def _lease_name_new(self, sequence_code, vals_list):
+        """Give the records about to be created without a number ("/" or none) the next
+        numbers of ``sequence_code``, drawn together (``create`` of lease records)."""
+        unnamed = [vals for vals in vals_list if vals.get("name", "/") == "/"]
+        for vals, name in zip(
+            unnamed, self._lease_next_by_code_batch(sequence_code, len(unnamed))
+        ):
+            vals["name"] = name
+        return vals_list
+
+    @api.model
     def _lease_next_by_code_batch(self, sequence_code, count):
         """``count`` numbers of the sequence ``sequence_code``, in the order
         ``next_by_code`` would hand them out one by one. The daily jobs number

@@ -95,18 +95,9 @@ class LeaseCollectionCase(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        unnamed = [vals for vals in vals_list if vals.get("name", "/") == "/"]
-        for vals, name in zip(unnamed, self._next_case_names(len(unnamed))):
-            vals["name"] = name
+        # The daily run opens thousands of cases at once: numbers drawn together.
+        self.env["ir.sequence"]._lease_name_new("lease.collection.case", vals_list)
         return super().create(vals_list)
-
-    @api.model
-    def _next_case_names(self, count):
-        """``count`` new case numbers; the daily run opens thousands of cases at once, so
-        a standard sequence hands them out in one query (next_by_code costs two each)."""
-        return self.env["ir.sequence"]._lease_next_by_code_batch(
-            "lease.collection.case", count
-        )
 
     # ------------------------------------------------------------------
     @api.model

@@ -297,11 +297,7 @@ class LeaseContract(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = (
-                    self.env["ir.sequence"].next_by_code("lease.contract") or "/"
-                )
+        self.env["ir.sequence"]._lease_name_new("lease.contract", vals_list)
         return super().create(vals_list)
 
     @api.ondelete(at_uninstall=False)

@@ -458,12 +458,7 @@ class LeaseDocument(models.Model):
                 "guarantor_ids",
             ]
         )
-        unnamed = [vals for vals in vals_list if vals.get("name", "/") == "/"]
-        names = self.env["ir.sequence"]._lease_next_by_code_batch(
-            "lease.document", len(unnamed)
-        )
-        for vals, name in zip(unnamed, names):
-            vals["name"] = name
+        self.env["ir.sequence"]._lease_name_new("lease.document", vals_list)
         for vals in vals_list:
             contract_id = vals.get("contract_id") or case_contract.get(
                 vals.get("case_id")

@@ -93,12 +93,7 @@ class LeaseLegalCase(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        unnamed = [vals for vals in vals_list if vals.get("name", "/") == "/"]
-        names = self.env["ir.sequence"]._lease_next_by_code_batch(
-            "lease.legal.case", len(unnamed)
-        )
-        for vals, name in zip(unnamed, names):
-            vals["name"] = name
+        self.env["ir.sequence"]._lease_name_new("lease.legal.case", vals_list)
         return super().create(vals_list)
 
     @api.ondelete(at_uninstall=False)
