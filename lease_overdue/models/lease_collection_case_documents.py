@@ -157,25 +157,6 @@ class LeaseCollectionCase(models.Model):
         inspection planned since the case opened, else plans one for today. Returns the
         inspection reports created."""
         cases = self._escalation_cases()
-        today = fields.Date.context_today(self)
-        inspections = (
-            cases.env["lease.asset.inspection"]
-            .sudo()
-            .search(
-                [
-                    ("contract_id", "in", cases.contract_id.ids),
-                    ("kind", "=", "overdue"),
-                    ("state", "!=", "cancel"),
-                ]
-            )
-        )
-        by_contract = inspections.grouped("contract_id")
-        by_case = {}
-        for case in cases:
-            found = by_contract.get(case.contract_id, inspections.browse()).filtered(
-                lambda i, case=case: i.date_planned >= case.date_start
-            )
-            by_case[case.id] = found[:1]
         documents = cases.env["lease.document"].sudo()
         done = {
             case.id
@@ -185,26 +166,8 @@ class LeaseCollectionCase(models.Model):
             )
         }
         todo = cases.filtered(lambda c: c.id not in done)
-        missing = todo.filtered(lambda c: not by_case[c.id])
-        created = (
-            cases.env["lease.asset.inspection"]
-            .sudo()
-            .create(
-                [
-                    {
-                        "contract_id": case.contract_id.id,
-                        "kind": "overdue",
-                        "date_planned": today,
-                        "inspector_id": (
-                            case.collector_id or case.contract_id.risk_officer_id
-                        ).id,
-                    }
-                    for case in missing
-                ]
-            )
-        )
-        for case, inspection in zip(missing, created):
-            by_case[case.id] = inspection
+        todo._escalation_plan_inspection()
+        by_case = todo._overdue_inspections()
         return todo._escalation_new_documents(
             "inspection_report", lambda case: {"inspection_id": by_case[case.id].id}
         ).with_env(self.env)

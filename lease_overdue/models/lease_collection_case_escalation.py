@@ -147,6 +147,28 @@ class LeaseCollectionCase(models.Model):
     # ------------------------------------------------------------------
     # Escalation steps of this workflow (the others are in lease_collection_case_documents)
     # ------------------------------------------------------------------
+    def _overdue_inspections(self):
+        """{case id: the first overdue inspection planned since the case opened (or an
+        empty recordset)}, in one search for all the cases."""
+        inspections = (
+            self.env["lease.asset.inspection"]
+            .sudo()
+            .search(
+                [
+                    ("contract_id", "in", self.contract_id.ids),
+                    ("kind", "=", "overdue"),
+                    ("state", "!=", "cancel"),
+                ]
+            )
+        )
+        by_contract = inspections.grouped("contract_id")
+        return {
+            case.id: by_contract.get(case.contract_id, inspections.browse()).filtered(
+                lambda i, case=case: i.date_planned >= case.date_start
+            )[:1]
+            for case in self
+        }
+
     def _escalation_plan_inspection(self):
         """Tier 2: asset management inspects the leased assets on site (D9 L180, SPEC E5):
         one overdue inspection per case, planned today for the collector. Returns the
@@ -154,25 +176,8 @@ class LeaseCollectionCase(models.Model):
         cases = self.sudo().filtered(lambda c: c.state == "open")
         if not cases:
             return self.env["lease.asset.inspection"]
-        existing = (
-            self.env["lease.asset.inspection"]
-            .sudo()
-            .search_fetch(
-                [
-                    ("contract_id", "in", cases.contract_id.ids),
-                    ("kind", "=", "overdue"),
-                    ("state", "!=", "cancel"),
-                ],
-                ["contract_id", "date_planned"],
-            )
-        )
+        found = cases._overdue_inspections()
         today = fields.Date.context_today(self)
-        start = {case.contract_id.id: case.date_start for case in cases}
-        covered = {
-            i.contract_id.id
-            for i in existing
-            if i.date_planned >= start[i.contract_id.id]
-        }
         return (
             self.env["lease.asset.inspection"]
             .sudo()
@@ -187,7 +192,7 @@ class LeaseCollectionCase(models.Model):
                         ).id,
                     }
                     for case in cases
-                    if case.contract_id.id not in covered
+                    if not found[case.id]
                 ]
             )
         )
