@@ -1,3 +1,4 @@
+from . import lease_guard_mixin
 from . import lease_overdue_tier
 from . import res_company
 from . import res_config_settings

@@ -1,0 +1,145 @@
+from odoo import api, models
+from odoo.exceptions import AccessError, UserError
+
+# Fields Odoo's chatter and activities write on any record, frozen or not.
+_ALWAYS_WRITABLE_PREFIXES = ("message_", "activity_", "website_message")
+
+
+class LeaseGuardMixin(models.AbstractModel):
+    """Transitions are the only door (SPEC A3; issue "Integrity").
+
+    A model that inherits this mixin names its state and evidence fields (who and when
+    signed, decided, issued, activated; hashes; archives) in ``_lease_guarded_fields``.
+    Only its transition methods write them: they check the caller's right, then write in
+    superuser mode (``sudo()``), the way Odoo core's own workflows do. ``create``,
+    ``write``, ``copy`` and ``load`` (import) refuse those fields for every user, and
+    ``default_<field>`` keys in the context are dropped: no context key is a credential.
+
+    ``_lease_open_states`` lists the states in which the record's content may still be
+    edited; in any other state it is frozen, except ``_lease_frozen_writable`` and the
+    chatter. ``_lease_unlink_states`` lists the states in which a record may be deleted
+    (``None``: any; an empty tuple: never, whoever asks, even in superuser mode).
+    """
+
+    _name = "lease.guard.mixin"
+    _description = "Record Changed Through Its Transitions Only"
+
+    _lease_guarded_fields = ("state",)
+    _lease_open_states = None
+    _lease_frozen_writable = ()
+    _lease_unlink_states = None
+
+    # ------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------
+    def _lease_field_labels(self, names):
+        return ", ".join(
+            sorted(
+                self._fields[name]._description_string(self.env)
+                for name in names
+                if name in self._fields
+            )
+        )
+
+    def _lease_refuse_guarded(self, names):
+        guarded = set(self._lease_guarded_fields).intersection(names)
+        if guarded:
+            raise AccessError(
+                self.env._(
+                    "%(fields)s of %(model)s change only through the record's own "
+                    "buttons (submit, approve, sign, issue, ...), which check who may "
+                    "take that step and record it.",
+                    fields=self._lease_field_labels(guarded),
+                    model=self._description_translated(),
+                )
+            )
+
+    def _description_translated(self):
+        model = self.env["ir.model"]._get(self._name)
+        return model.name if model else self._description
+
+    def _lease_is_frozen(self):
+        """True when this record's content can no longer be edited."""
+        self.ensure_one()
+        return (
+            self._lease_open_states is not None
+            and "state" in self._fields
+            and self.state not in self._lease_open_states
+        )
+
+    def _lease_frozen_content(self, names):
+        """The fields of ``names`` that a frozen record refuses."""
+        allowed = set(self._lease_frozen_writable)
+        return {
+            name
+            for name in names
+            if name not in allowed and not name.startswith(_ALWAYS_WRITABLE_PREFIXES)
+        }
+
+    def _lease_check_frozen(self, names):
+        content = self._lease_frozen_content(names)
+        if not content:
+            return
+        for record in self:
+            if record._lease_is_frozen():
+                labels = dict(record._fields["state"]._description_selection(self.env))
+                raise UserError(
+                    self.env._(
+                        "%(record)s is %(state)s: %(fields)s can no longer be changed. "
+                        "Signed, approved and issued records stay as they were.",
+                        record=record.display_name,
+                        state=labels.get(record.state, record.state),
+                        fields=self._lease_field_labels(content),
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            names = set()
+            for vals in vals_list:
+                names.update(vals)
+            self._lease_refuse_guarded(names)
+            guarded = {f"default_{name}" for name in self._lease_guarded_fields}
+            if guarded.intersection(self.env.context):
+                self = self.with_context(  # noqa: PLW0642
+                    {
+                        key: value
+                        for key, value in self.env.context.items()
+                        if key not in guarded
+                    }
+                )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su:
+            self._lease_refuse_guarded(vals)
+            self._lease_check_frozen(vals)
+        return super().write(vals)
+
+    def copy_data(self, default=None):
+        if not self.env.su:
+            self._lease_refuse_guarded(default or {})
+        vals_list = super().copy_data(default=default)
+        for vals in vals_list:
+            for name in self._lease_guarded_fields:
+                vals.pop(name, None)
+        return vals_list
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_in_deletable_states(self):
+        states = self._lease_unlink_states
+        if states is None:
+            return
+        for record in self:
+            if not states or record.state not in states:
+                raise UserError(
+                    self.env._(
+                        "%(record)s is kept as evidence: it cannot be deleted. "
+                        "Cancel or close it through its buttons instead.",
+                        record=record.display_name,
+                    )
+                )
