@@ -1,4 +1,5 @@
 from . import lease_guard_mixin
+from . import ir_attachment
 from . import lease_overdue_tier
 from . import res_company
 from . import res_config_settings

@@ -23,6 +23,7 @@ class IrActionsReport(models.Model):
         for record in records:
             attachment = record._lease_archived_attachment(report)
             if attachment:
+                record._lease_check_archive_intact()
                 archived[record.id] = attachment
             elif record._lease_archive_wanted(report):
                 to_archive.append(record.id)

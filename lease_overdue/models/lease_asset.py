@@ -115,7 +115,8 @@ class LeaseAssetInspection(models.Model):
 
     _name = "lease.asset.inspection"
     _description = "Asset Inspection"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["lease.guard.mixin", "mail.thread", "mail.activity.mixin"]
+    _lease_guarded_fields = ("state",)
     _order = "date_planned, id"
 
     contract_id = fields.Many2one(
@@ -145,7 +146,11 @@ class LeaseAssetInspection(models.Model):
     findings = fields.Html()
 
     def action_done(self):
-        self.write({"state": "done", "date_done": fields.Date.context_today(self)})
+        self.check_access("write")
+        self.sudo().write(
+            {"state": "done", "date_done": fields.Date.context_today(self)}
+        )
 
     def action_cancel(self):
-        self.write({"state": "cancel"})
+        self.check_access("write")
+        self.sudo().write({"state": "cancel"})

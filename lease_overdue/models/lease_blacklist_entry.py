@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 BLACKLIST_REASONS = [
     ("disposal", "Asset Disposal"),
@@ -23,9 +23,13 @@ class LeaseBlacklistEntry(models.Model):
 
     _name = "lease.blacklist.entry"
     _description = "Blacklist Entry"
-    _inherit = ["mail.thread"]
+    _inherit = ["lease.guard.mixin", "mail.thread"]
     _order = "date desc, id desc"
     _mail_post_access = "read"
+    # Lifted only by the head of risk management, with a reason; never deleted (W3).
+    _lease_guarded_fields = ("active", "date_lifted", "lifted_by_id")
+    _lease_fixed_fields = ("case_id", "contract_id", "disposal_id")
+    _lease_unlink_states = ()
 
     name = fields.Char(
         required=True,
@@ -68,6 +72,9 @@ class LeaseBlacklistEntry(models.Model):
         "res.company", default=lambda self: self.env.company, index=True
     )
     active = fields.Boolean(default=True, tracking=True)
+    lift_reason = fields.Text("Reason for Lifting", tracking=True)
+    date_lifted = fields.Date("Lifted On", readonly=True, copy=False)
+    lifted_by_id = fields.Many2one("res.users", "Lifted By", readonly=True, copy=False)
 
     @api.depends("partner_id")
     def _compute_from_partner(self):
@@ -110,6 +117,34 @@ class LeaseBlacklistEntry(models.Model):
         return super().write(vals)
 
     # ------------------------------------------------------------------
+    def action_lift(self):
+        """The head of risk management takes an entry off the blacklist, with a reason;
+        the entry stays, archived, with who and when (W3, A3)."""
+        if not self.env.user.has_group("lease_overdue.group_risk_management_head"):
+            raise AccessError(
+                self.env._("Only the head of risk management lifts a blacklist entry.")
+            )
+        for entry in self:
+            if not entry.active:
+                raise UserError(
+                    self.env._("%(entry)s is already lifted.", entry=entry.name)
+                )
+            if not (entry.lift_reason or "").strip():
+                raise UserError(
+                    self.env._(
+                        "Write the reason for lifting %(entry)s first.",
+                        entry=entry.name,
+                    )
+                )
+        self.sudo().write(
+            {
+                "active": False,
+                "date_lifted": fields.Date.context_today(self),
+                "lifted_by_id": self.env.uid,
+            }
+        )
+        return True
+
     @api.model
     def _blacklist_partners(self, pairs, reason="disposal"):
         """Blacklist each partner of ``pairs`` [(partner, disposal)] unless it already is

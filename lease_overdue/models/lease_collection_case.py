@@ -1,6 +1,7 @@
 from datetime import date
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 
@@ -10,7 +11,27 @@ class LeaseCollectionCase(models.Model):
 
     _name = "lease.collection.case"
     _description = "Collection Case"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["lease.guard.mixin", "mail.thread", "mail.activity.mixin"]
+    # Opened, moved and closed by the overdue engine; stopped or paused only by an
+    # approved vendor objection or deferral (SPEC O7, E10, E11, issue "Integrity").
+    _lease_guarded_fields = (
+        "name",
+        "contract_id",
+        "state",
+        "date_start",
+        "date_end",
+        "close_reason",
+        "occurrence",
+        "tier_id",
+        "max_tier_id",
+        "tier_history_ids",
+        "vendor_objection",
+        "deferral_until",
+        "date_documents_checked",
+        "missing_documents",
+    )
+    # A case is the record of an overdue episode: never deleted.
+    _lease_unlink_states = ()
     _order = "state desc, days_overdue desc, overdue_count desc, id desc"
     _check_company_auto = True
 
@@ -260,3 +281,38 @@ class LeaseCaseTierHistory(models.Model):
     contract_id = fields.Many2one(related="case_id.contract_id", store=True, index=True)
     tier_id = fields.Many2one("lease.overdue.tier", help="Empty when the case closed.")
     date = fields.Date(required=True, index=True)
+
+    # A row is written once by the overdue engine (superuser mode, after its own
+    # computation) and then kept as it is: the migration history is evidence (issue 8,
+    # item 5). Nobody creates or edits rows by hand; nobody deletes them, not even the
+    # configuration manager, an administrator or the superuser.
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            raise UserError(
+                self.env._(
+                    "The tier history of a collection case is written by the overdue "
+                    "computation only: it cannot be added by hand."
+                )
+            )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals:
+            raise UserError(
+                self.env._(
+                    "The tier history of a collection case is kept as it was "
+                    "recorded: it cannot be changed."
+                )
+            )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        if self:
+            raise UserError(
+                self.env._(
+                    "The tier history of a collection case is kept as evidence: it "
+                    "cannot be deleted, not even by an administrator."
+                )
+            )

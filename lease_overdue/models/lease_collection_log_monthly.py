@@ -33,7 +33,16 @@ class LeaseCollectionLogMonthly(models.Model):
 
     _name = "lease.collection.log.monthly"
     _description = "Monthly Collection Log"
-    _inherit = ["mail.thread", "mail.activity.mixin", "lease.report.archive.mixin"]
+    _inherit = [
+        "lease.guard.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "lease.report.archive.mixin",
+    ]
+    # Signatures, records and the archived PDF are set by the actions only; once a
+    # head has signed, nothing changes (D9 L178, SPEC F2, A3).
+    _lease_guarded_fields = tuple(sorted(WORKFLOW_FIELDS))
+    _lease_fixed_fields = ("company_id", "date_month")
     _order = "date_from desc, id desc"
     _check_company_auto = True
 
@@ -138,26 +147,8 @@ class LeaseCollectionLogMonthly(models.Model):
     # ------------------------------------------------------------------
     # CRUD: nothing changes once a head has signed
     # ------------------------------------------------------------------
-    def write(self, vals):
-        if not self.env.context.get("lease_log_workflow") and not self.env.context.get(
-            "lease_archiving"
-        ):
-            if set(vals) & WORKFLOW_FIELDS:
-                raise UserError(
-                    self.env._(
-                        "Signatures and the archived PDF of a collection log are set by its "
-                        "actions only."
-                    )
-                )
-            if any(log._is_signed() for log in self):
-                raise UserError(
-                    self.env._(
-                        "The monthly collection log %(month)s has been signed: it cannot be "
-                        "changed.",
-                        month=self.filtered(lambda log: log._is_signed())[:1].name,
-                    )
-                )
-        return super().write(vals)
+    def _lease_is_frozen(self):
+        return self._is_signed()
 
     @api.ondelete(at_uninstall=False)
     def _unlink_unsigned_only(self):
@@ -175,6 +166,7 @@ class LeaseCollectionLogMonthly(models.Model):
     # ------------------------------------------------------------------
     def action_refresh(self):
         """List the collection records of the month (before any signature)."""
+        self.check_access("write")
         for log in self:
             if log._is_signed():
                 raise UserError(
@@ -196,7 +188,7 @@ class LeaseCollectionLogMonthly(models.Model):
                     ]
                 )
             )
-            log.with_context(lease_log_workflow=True).write(
+            log.sudo().write(
                 {
                     "datetime_from": start,
                     "datetime_to": end,
@@ -251,7 +243,7 @@ class LeaseCollectionLogMonthly(models.Model):
             if not log._is_signed():
                 log.action_refresh()
             other = "risk" if prefix == "am" else "am"
-            log.with_context(lease_log_workflow=True).write(
+            log.sudo().write(
                 {
                     f"{prefix}_signed_by_id": self.env.uid,
                     f"{prefix}_signed_date": fields.Datetime.now(),

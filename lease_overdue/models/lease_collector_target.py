@@ -12,6 +12,9 @@ class LeaseCollectorTarget(models.Model):
     Refresh button update it set-based."""
 
     _name = "lease.collector.target"
+    _inherit = ["lease.guard.mixin"]
+    # The collected figures come from the payments, never typed (W2).
+    _lease_guarded_fields = ("amount_collected", "achievement_rate", "date_refreshed")
     _description = "Collector Monthly Target"
     _order = "date_month desc, collector_id"
     _check_company_auto = True
@@ -89,12 +92,9 @@ class LeaseCollectorTarget(models.Model):
         if vals.get("date_month"):
             vals["date_month"] = fields.Date.to_date(vals["date_month"]).replace(day=1)
         res = super().write(vals)
-        if not self.env.context.get("lease_target_refresh") and {
-            "date_month",
-            "collector_id",
-            "company_id",
-            "amount_target",
-        } & set(vals):
+        # The figures follow their inputs; writing the figures (below, in superuser mode:
+        # they are guarded) changes no input, so this does not recurse.
+        if {"date_month", "collector_id", "company_id", "amount_target"} & set(vals):
             self._refresh_collected()
         return res
 
@@ -121,7 +121,7 @@ class LeaseCollectorTarget(models.Model):
                     if target.amount_target
                     else 0.0
                 )
-                target.with_context(lease_target_refresh=True).write(
+                target.sudo().write(
                     {
                         "amount_collected": amount,
                         "achievement_rate": rate,

@@ -98,6 +98,8 @@ CONTENT_FIELDS = frozenset(
         "amount_costs",
         "amount_claim",
         "amount_pnl",
+        "legal_case_id",
+        "disposal_id",
     }
 )
 ARCHIVE_FIELDS = frozenset({"attachment_id", "content_hash"})
@@ -127,10 +129,26 @@ class LeaseDocument(models.Model):
 
     _name = "lease.document"
     _description = "Collection Document"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["lease.guard.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
     _mail_post_access = "read"
+    # Written only by submit / approve / refuse / issue / archive (SPEC A3).
+    _lease_guarded_fields = (
+        "name",
+        "state",
+        "approval_ids",
+        "approval_history_ids",
+        "submitted_by_id",
+        "date_submitted",
+        "signed_by_id",
+        "date_signed",
+        "issued_by_id",
+        "date_issued",
+        "attachment_id",
+        "content_hash",
+        "date_archived",
+    )
 
     name = fields.Char("Number", required=True, readonly=True, default="/", copy=False)
     kind = fields.Selection(DOCUMENT_KINDS, required=True, tracking=True, index=True)
@@ -736,6 +754,7 @@ class LeaseDocument(models.Model):
                     ),
                 )
             )
+        self._check_four_eyes(user)
         line = mine.filtered("is_current")[:1]
         if not line:
             raise UserError(
@@ -799,6 +818,26 @@ class LeaseDocument(models.Model):
             self.sudo().write({"state": "approved"})
             self._on_approved()
         return line
+
+    def _preparers(self):
+        """The people who prepared or submitted the document (not the system)."""
+        self.ensure_one()
+        people = self.submitted_by_id | self.create_uid
+        return people.filtered(lambda user: not user._is_superuser())
+
+    def _check_four_eyes(self, user):
+        """Four eyes (SPEC A3): whoever prepared or submitted a document never approves
+        or signs it, unless the company switched the rule off."""
+        self.ensure_one()
+        company = self.company_id or self.env.company
+        if company.lease_four_eyes and user in self._preparers():
+            raise AccessError(
+                self.env._(
+                    "%(doc)s was prepared or submitted by you: another person approves "
+                    "and signs it (four-eyes rule).",
+                    doc=self.display_name,
+                )
+            )
 
     def _on_approved(self):
         """Effects of a final approval: an approved deferral pauses disposal (E11)."""
@@ -922,6 +961,7 @@ class LeaseDocument(models.Model):
                         "mimetype": "application/pdf",
                         "res_model": doc._name,
                         "res_id": doc.id,
+                        "lease_sealed": True,
                     }
                 )
             )

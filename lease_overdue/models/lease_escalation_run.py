@@ -3,6 +3,7 @@ import logging
 import psycopg2.errors
 
 from odoo import fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
@@ -55,8 +56,13 @@ class LeaseEscalationRun(models.Model):
 
     def action_run_now(self):
         """Run the job now (configuration managers); safe to repeat."""
+        if not self.env.user.has_group("lease_overdue.group_lease_manager"):
+            raise AccessError(
+                self.env._("Only the configuration manager runs an escalation job now.")
+            )
         for run in self:
-            logs = self.env["lease.escalation.rule"]._run_escalation(
+            # the job's own writes are the system's, as when the scheduler runs it
+            logs = self.env["lease.escalation.rule"].sudo()._run_escalation(
                 schedule=run.schedule
             )
             if logs is False:

@@ -15,6 +15,7 @@ class LeaseGuardMixin(models.AbstractModel):
     ``write``, ``copy`` and ``load`` (import) refuse those fields for every user, and
     ``default_<field>`` keys in the context are dropped: no context key is a credential.
 
+    ``_lease_fixed_fields`` are given at creation and never written afterwards.
     ``_lease_open_states`` lists the states in which the record's content may still be
     edited; in any other state it is frozen, except ``_lease_frozen_writable`` and the
     chatter. ``_lease_unlink_states`` lists the states in which a record may be deleted
@@ -25,6 +26,8 @@ class LeaseGuardMixin(models.AbstractModel):
     _description = "Record Changed Through Its Transitions Only"
 
     _lease_guarded_fields = ("state",)
+    # Set when the record is created, never changed afterwards (e.g. its case).
+    _lease_fixed_fields = ()
     _lease_open_states = None
     _lease_frozen_writable = ()
     _lease_unlink_states = None
@@ -41,8 +44,11 @@ class LeaseGuardMixin(models.AbstractModel):
             )
         )
 
-    def _lease_refuse_guarded(self, names):
-        guarded = set(self._lease_guarded_fields).intersection(names)
+    def _lease_refuse_guarded(self, names, fixed=False):
+        guarded = set(self._lease_guarded_fields)
+        if fixed:
+            guarded.update(self._lease_fixed_fields)
+        guarded.intersection_update(names)
         if guarded:
             raise AccessError(
                 self.env._(
@@ -99,10 +105,6 @@ class LeaseGuardMixin(models.AbstractModel):
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.su:
-            names = set()
-            for vals in vals_list:
-                names.update(vals)
-            self._lease_refuse_guarded(names)
             guarded = {f"default_{name}" for name in self._lease_guarded_fields}
             if guarded.intersection(self.env.context):
                 self = self.with_context(  # noqa: PLW0642
@@ -112,11 +114,26 @@ class LeaseGuardMixin(models.AbstractModel):
                         if key not in guarded
                     }
                 )
+            names = set(self._lease_guarded_fields).intersection(
+                name for vals in vals_list for name in vals
+            )
+            if names:
+                # A form sends every field of its view, the guarded ones at their
+                # default: harmless. Any other value is refused.
+                defaults = self.default_get(list(names))
+                self._lease_refuse_guarded(
+                    {
+                        name
+                        for vals in vals_list
+                        for name in names.intersection(vals)
+                        if (vals[name] or False) != (defaults.get(name) or False)
+                    }
+                )
         return super().create(vals_list)
 
     def write(self, vals):
         if not self.env.su:
-            self._lease_refuse_guarded(vals)
+            self._lease_refuse_guarded(vals, fixed=True)
             self._lease_check_frozen(vals)
         return super().write(vals)
 

@@ -21,10 +21,20 @@ class LeaseLegalCase(models.Model):
 
     _name = "lease.legal.case"
     _description = "Legal Case"
-    _inherit = ["lease.case.link.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "lease.guard.mixin",
+        "lease.case.link.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
     _order = "id desc"
     _check_company_auto = True
     _mail_post_access = "read"
+    # Moved forward only by its buttons, each checked (SPEC E8, E9, A3).
+    _lease_guarded_fields = ("name", "state", "date_filing_due", "date_closed")
+    _lease_fixed_fields = ("case_id",)
+    # A closed legal case is kept as it was closed (reopening is a button).
+    _lease_open_states = tuple(state for state, _label in LEGAL_STATES[:-1])
 
     name = fields.Char("Number", required=True, readonly=True, default="/", copy=False)
     vendor_objection = fields.Boolean(related="case_id.vendor_objection")
@@ -150,7 +160,9 @@ class LeaseLegalCase(models.Model):
                 )
         today = fields.Date.context_today(self)
         for case in self:
-            case.write({"state": "filed", "date_filed": case.date_filed or today})
+            case.sudo().write(
+                {"state": "filed", "date_filed": case.date_filed or today}
+            )
         return True
 
     def action_hearing(self):
@@ -158,7 +170,9 @@ class LeaseLegalCase(models.Model):
         self._check_state("filed")
         today = fields.Date.context_today(self)
         for case in self:
-            case.write({"state": "hearing", "date_hearing": case.date_hearing or today})
+            case.sudo().write(
+                {"state": "hearing", "date_hearing": case.date_hearing or today}
+            )
         return True
 
     def action_judgment(self):
@@ -166,7 +180,7 @@ class LeaseLegalCase(models.Model):
         self._check_state("filed", "hearing")
         today = fields.Date.context_today(self)
         for case in self:
-            case.write(
+            case.sudo().write(
                 {"state": "judgment", "date_judgment": case.date_judgment or today}
             )
         return True
@@ -176,7 +190,7 @@ class LeaseLegalCase(models.Model):
         self._check_state("judgment")
         today = fields.Date.context_today(self)
         for case in self:
-            case.write(
+            case.sudo().write(
                 {
                     "state": "enforcement",
                     "date_enforcement": case.date_enforcement or today,
@@ -187,14 +201,16 @@ class LeaseLegalCase(models.Model):
     def action_close(self):
         self._check_legal()
         self._check_state("preparation", "filed", "hearing", "judgment", "enforcement")
-        self.write({"state": "closed", "date_closed": fields.Date.context_today(self)})
+        self.sudo().write(
+            {"state": "closed", "date_closed": fields.Date.context_today(self)}
+        )
         return True
 
     def action_reopen(self):
         self._check_legal()
         self._check_state("closed")
         for case in self:
-            case.write(
+            case.sudo().write(
                 {
                     "state": "enforcement"
                     if case.date_enforcement

@@ -2,7 +2,7 @@ import base64
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from .lease_report_archive_mixin import local_days_utc
@@ -54,7 +54,12 @@ class LeaseOverdueWeeklyReport(models.Model):
 
     _name = "lease.overdue.weekly.report"
     _description = "Weekly Overdue Rent Report"
-    _inherit = ["mail.thread"]
+    _inherit = ["lease.guard.mixin", "mail.thread"]
+    # The snapshot is taken and sent only by its buttons and the weekly job (W1, A3).
+    _lease_guarded_fields = tuple(
+        sorted(SNAPSHOT_FIELDS - {"company_id"} | {"state", "date_sent", "mail_ids"})
+    )
+    _lease_fixed_fields = ("company_id", "date_week")
     _order = "date_from desc, id desc"
     _check_company_auto = True
 
@@ -202,7 +207,7 @@ class LeaseOverdueWeeklyReport(models.Model):
     # ------------------------------------------------------------------
     def write(self, vals):
         frozen = (SNAPSHOT_FIELDS | {"date_week"}) & set(vals)
-        if frozen and not self.env.context.get("lease_weekly_generating"):
+        if frozen and not self.env.su:
             if any(report.state != "draft" for report in self):
                 raise UserError(
                     self.env._(
@@ -247,9 +252,21 @@ class LeaseOverdueWeeklyReport(models.Model):
                         week=report.week_label,
                     )
                 )
+        self._check_asset_management()
         for report in self:
-            report._generate_snapshot(today)
+            report.sudo()._generate_snapshot(today)
         return True
+
+    def _check_asset_management(self):
+        """Asset management prepares and sends the weekly report (D9 L177)."""
+        if not self.env.su and not self.env.user.has_group(
+            "lease_overdue.group_asset_management"
+        ):
+            raise AccessError(
+                self.env._(
+                    "Asset management prepares and sends the weekly overdue report."
+                )
+            )
 
     def action_send(self):
         """Queue the report by email to the departments concerned (SPEC W1)."""
@@ -258,8 +275,9 @@ class LeaseOverdueWeeklyReport(models.Model):
                 raise UserError(
                     self.env._("Generate the weekly report before sending it.")
                 )
+        self._check_asset_management()
         for report in self:
-            report._send_by_email()
+            report.sudo()._send_by_email()
         return True
 
     def action_print_xlsx(self):
@@ -509,11 +527,7 @@ class LeaseOverdueWeeklyReport(models.Model):
                     "migration": migration,
                 }
             )
-        lines = (
-            self.env["lease.overdue.weekly.report.line"]
-            .with_context(lease_weekly_generating=True)
-            .create(vals_list)
-        )
+        lines = self.env["lease.overdue.weekly.report.line"].sudo().create(vals_list)
         overdue_lines = lines.filtered("is_overdue")
         summary_vals = []
         for sequence, tier in enumerate(
@@ -559,15 +573,13 @@ class LeaseOverdueWeeklyReport(models.Model):
                     ),
                 }
             )
-        self.env["lease.overdue.weekly.report.tier"].with_context(
-            lease_weekly_generating=True
-        ).create(summary_vals)
+        self.env["lease.overdue.weekly.report.tier"].sudo().create(summary_vals)
         counts = {
             key: len(lines.filtered(lambda line, key=key: line.migration == key))
             for key in ("new", "cured", "up", "down", "same")
         }
         last_day_of_month = (today + timedelta(days=7)).month != today.month
-        self.with_context(lease_weekly_generating=True).write(
+        self.sudo().write(
             {
                 "state": "generated",
                 "date_snapshot": today,
@@ -642,14 +654,19 @@ class LeaseOverdueWeeklyReport(models.Model):
         )
         if report_type != "pdf":
             return attachment
-        return self.env["ir.attachment"].create(
-            {
-                "name": name,
-                "raw": content,
-                "mimetype": "application/pdf",
-                "res_model": self._name,
-                "res_id": self.id,
-            }
+        return (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": name,
+                    "raw": content,
+                    "mimetype": "application/pdf",
+                    "res_model": self._name,
+                    "res_id": self.id,
+                    "lease_sealed": True,
+                }
+            )
         )
 
     def _get_xlsx_attachment(self):
@@ -724,7 +741,7 @@ class LeaseOverdueWeeklyReport(models.Model):
                 }
             )
         )
-        self.write(
+        self.sudo().write(
             {
                 "state": "sent",
                 "date_sent": fields.Datetime.now(),

@@ -70,7 +70,7 @@ class LeaseOverdueWeeklyReportLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.context.get("lease_weekly_generating"):
+        if not self.env.su:
             raise UserError(
                 self.env._(
                     "Weekly report lines are written by the report generation only."
@@ -79,9 +79,7 @@ class LeaseOverdueWeeklyReportLine(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if not self.env.context.get("lease_weekly_generating") and set(vals) - {
-            "action_count"
-        }:
+        if not self.env.su and set(vals) - {"action_count"}:
             raise UserError(
                 self.env._(
                     "A generated weekly report is a frozen snapshot: its lines cannot be changed."

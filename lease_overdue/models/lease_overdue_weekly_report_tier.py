@@ -44,7 +44,7 @@ class LeaseOverdueWeeklyReportTier(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.context.get("lease_weekly_generating"):
+        if not self.env.su:
             raise UserError(
                 self.env._(
                     "Weekly report tier summaries are written by the report generation only."
@@ -53,7 +53,7 @@ class LeaseOverdueWeeklyReportTier(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if not self.env.context.get("lease_weekly_generating"):
+        if not self.env.su:
             raise UserError(
                 self.env._(
                     "A generated weekly report is a frozen snapshot: its summary cannot be changed."

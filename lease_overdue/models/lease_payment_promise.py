@@ -9,9 +9,19 @@ class LeasePaymentPromise(models.Model):
 
     _name = "lease.payment.promise"
     _description = "Promise to Pay"
-    _inherit = ["lease.case.link.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "lease.guard.mixin",
+        "lease.case.link.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
     _order = "date_promised desc, id desc"
     _check_company_auto = True
+    # Kept or broken only by the daily check; the promise as made stays as it was made.
+    _lease_guarded_fields = ("state", "date_checked", "date_recorded")
+    _lease_fixed_fields = ("case_id",)
+    _lease_open_states = ("open",)
+    _lease_frozen_writable = ("note",)
 
     name = fields.Char(compute="_compute_name", store=True)
     kind = fields.Selection(
@@ -92,7 +102,8 @@ class LeasePaymentPromise(models.Model):
     def action_cancel(self):
         if any(promise.state != "open" for promise in self):
             raise UserError(self.env._("Only an open promise can be cancelled."))
-        self.write({"state": "cancelled"})
+        self.check_access("write")
+        self.sudo().write({"state": "cancelled"})
         return True
 
     # ------------------------------------------------------------------
@@ -127,8 +138,8 @@ class LeasePaymentPromise(models.Model):
             return self.browse()
         kept = self.browse([pid for pid, ok in rows if ok])
         broken = self.browse([pid for pid, ok in rows if not ok])
-        kept.write({"state": "kept", "date_checked": today})
-        broken.write({"state": "broken", "date_checked": today})
+        kept.sudo().write({"state": "kept", "date_checked": today})
+        broken.sudo().write({"state": "broken", "date_checked": today})
         if broken:
             bodies = {
                 promise.case_id.id: self.env._(

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from .lease_collection_record import LEVELS
 from .lease_escalation_rule import activity_list_note
@@ -12,7 +12,20 @@ class LeasePrenoticeList(models.Model):
 
     _name = "lease.prenotice.list"
     _description = "Pre-due List"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["lease.guard.mixin", "mail.thread", "mail.activity.mixin"]
+    # Sent by the 10:00 job, answered by its account manager (R5, A3).
+    _lease_guarded_fields = (
+        "state",
+        "date",
+        "user_id",
+        "company_id",
+        "date_deadline",
+        "line_ids",
+        "date_answered",
+        "answered_late",
+    )
+    _lease_open_states = ("sent",)
+    _lease_unlink_states = ()
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -99,6 +112,17 @@ class LeasePrenoticeList(models.Model):
         """The account manager sends his answers back to risk management."""
         now = fields.Datetime.now()
         for lst in self:
+            if lst.state != "sent":
+                raise UserError(
+                    self.env._("%(list)s has already been answered.", list=lst.name)
+                )
+            if lst.user_id != self.env.user and not self.env.su:
+                raise AccessError(
+                    self.env._(
+                        "Only %(user)s answers his own pre-due list.",
+                        user=lst.user_id.name,
+                    )
+                )
             missing = lst.line_ids.filtered(
                 lambda line: not (line.willingness and line.ability)
             )
@@ -110,7 +134,7 @@ class LeasePrenoticeList(models.Model):
                         customers=", ".join(missing.partner_id.mapped("display_name")),
                     )
                 )
-            lst.write(
+            lst.sudo().write(
                 {
                     "state": "answered",
                     "date_answered": now,
@@ -131,6 +155,15 @@ class LeasePrenoticeFeedback(models.Model):
 
     _name = "lease.prenotice.feedback"
     _description = "Pre-due Feedback"
+    _inherit = ["lease.guard.mixin"]
+    _lease_guarded_fields = (
+        "state",
+        "list_id",
+        "contract_id",
+        "installment_id",
+        "date_feedback",
+    )
+    _lease_unlink_states = ()
     _order = "date desc, date_due, id"
     _rec_name = "contract_id"
 
@@ -197,12 +230,16 @@ class LeasePrenoticeFeedback(models.Model):
         ]
         return missing if True in value else ["!", *missing]
 
+    def _lease_is_frozen(self):
+        """An answer sent to risk management stays as it was sent."""
+        return self.list_id.state != "sent"
+
     def write(self, vals):
         if ("willingness" in vals or "ability" in vals) and "state" not in vals:
             result = super().write(vals)
             answered = self.filtered(lambda line: line.willingness and line.ability)
             if answered:
-                super(LeasePrenoticeFeedback, answered).write(
+                super(LeasePrenoticeFeedback, answered.sudo()).write(
                     {"state": "given", "date_feedback": fields.Datetime.now()}
                 )
             return result

@@ -4,6 +4,7 @@ from datetime import date, datetime, time, timedelta
 import pytz
 
 from odoo import fields, models
+from odoo.exceptions import UserError
 
 DIGITS = "零壹贰叁肆伍陆柒捌玖"
 UNITS = ["", "拾", "佰", "仟"]
@@ -114,6 +115,7 @@ class LeaseReportArchiveMixin(models.AbstractModel):
                     "mimetype": "application/pdf",
                     "res_model": self._name,
                     "res_id": self.id,
+                    "lease_sealed": True,
                     "description": self.env._(
                         "Archived on %(date)s, SHA-256 %(hash)s",
                         date=fields.Datetime.to_string(fields.Datetime.now()),
@@ -124,8 +126,79 @@ class LeaseReportArchiveMixin(models.AbstractModel):
         )
         vals = self._lease_archive_values(report, attachment, content_hash)
         if vals:
-            self.sudo().with_context(lease_archiving=True).write(vals)
+            self.sudo().write(vals)
         return attachment
+
+    # ------------------------------------------------------------------
+    # Verification of the archive (SPEC A3)
+    # ------------------------------------------------------------------
+    def _lease_archive_intact(self):
+        """True when the stored archive still has the SHA-256 recorded when it was
+        archived (records with an ``attachment_id`` and a ``content_hash``)."""
+        self.ensure_one()
+        attachment = self.attachment_id.sudo()
+        if not attachment or not self.content_hash:
+            return False
+        return hashlib.sha256(attachment.raw or b"").hexdigest() == self.content_hash
+
+    def _lease_check_archive_intact(self):
+        """Refuse to hand out an archive whose bytes are no longer those archived."""
+        for record in self:
+            if record.content_hash and not record._lease_archive_intact():
+                raise UserError(
+                    self.env._(
+                        "The archived PDF of %(record)s no longer matches the SHA-256 "
+                        "recorded when it was archived: it has been altered outside the "
+                        "application. Tell the administrator; the altered file is not "
+                        "printed.",
+                        record=record.display_name,
+                    )
+                )
+
+    def action_verify_archive(self):
+        """Recompute the SHA-256 of the archived PDF and say whether it is intact; the
+        check is logged in the record's chatter (SPEC A3)."""
+        self.check_access("read")
+        results = []
+        for record in self:
+            if not record.attachment_id or not record.content_hash:
+                raise UserError(
+                    self.env._(
+                        "%(record)s has no archived PDF yet.",
+                        record=record.display_name,
+                    )
+                )
+            intact = record._lease_archive_intact()
+            if intact:
+                body = self.env._(
+                    "Archive verified by %(user)s: intact (SHA-256 %(hash)s).",
+                    user=self.env.user.name,
+                    hash=record.content_hash,
+                )
+            else:
+                body = self.env._(
+                    "Archive verified by %(user)s: ALTERED, its SHA-256 is no longer "
+                    "%(hash)s.",
+                    user=self.env.user.name,
+                    hash=record.content_hash,
+                )
+            record.sudo().message_post(body=body, author_id=self.env.user.partner_id.id)
+            results.append((record, intact))
+        altered = [record.display_name for record, intact in results if not intact]
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Archive verification"),
+                "message": self.env._(
+                    "Altered: %(records)s", records=", ".join(altered)
+                )
+                if altered
+                else self.env._("The archived PDF is intact."),
+                "type": "danger" if altered else "success",
+                "sticky": bool(altered),
+            },
+        }
 
     # ------------------------------------------------------------------
     # Helpers of the Chinese documents' templates

@@ -14,10 +14,11 @@ class LeaseVendorObjection(models.Model):
 
     _name = "lease.vendor.objection"
     _description = "Vendor Objection"
-    _inherit = ["lease.case.link.mixin", "mail.thread"]
+    _inherit = ["lease.guard.mixin", "lease.case.link.mixin", "mail.thread"]
     _order = "date_received desc, id desc"
     _check_company_auto = True
     _mail_post_access = "read"
+    _lease_guarded_fields = ("state", "date_withdrawn", "recorded_by_id")
 
     name = fields.Char(compute="_compute_name")
     vendor_id = fields.Many2one(
@@ -106,7 +107,8 @@ class LeaseVendorObjection(models.Model):
 
     def action_withdraw(self):
         """The vendor withdrew its objection: escalation resumes."""
-        self.filtered(lambda o: o.state == "active").write(
+        self.check_access("write")
+        self.filtered(lambda o: o.state == "active").sudo().write(
             {
                 "state": "withdrawn",
                 "date_withdrawn": fields.Date.context_today(self),

@@ -16,3 +16,9 @@ class ResCompany(models.Model):
         help="Apply the escalation rules of the overdue customer disposal matrix (D8): "
         "category by days x occurrence.",
     )
+    lease_four_eyes = fields.Boolean(
+        "Four-Eyes Approvals",
+        default=True,
+        help="Whoever prepares or submits a document never approves or signs it "
+        "(issue Integrity, SPEC A3).",
+    )

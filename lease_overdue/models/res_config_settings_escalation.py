@@ -10,3 +10,6 @@ class ResConfigSettings(models.TransientModel):
     lease_escalation_d8 = fields.Boolean(
         related="company_id.lease_escalation_d8", readonly=False
     )
+    lease_four_eyes = fields.Boolean(
+        related="company_id.lease_four_eyes", readonly=False
+    )
