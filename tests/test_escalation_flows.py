@@ -156,7 +156,9 @@ class TestEscalationFlows(EscalationCase):
         self._overdue_until(3, start=2)
         with freeze_time(self.offset(3)):
             call.with_user(self.collector).action_feedback(feedback="reached")
-            twice[0].with_user(self.collector).unlink()
+            twice[0].with_user(self.collector).action_lease_cancel(
+                "Customer asked to be called once a day"
+            )
         logs = self.Log.search([("case_id", "=", case.id)])
         late = logs.filtered("done_late")
         self.assertEqual(late.activity_id, call)

@@ -93,7 +93,7 @@ class LeaseCollectionCase(models.Model):
                     lines,
                 )
             self.browse(list(bodies)).sudo()._message_log_batch(bodies=bodies)
-            activities.with_context(lease_close_state="closed").unlink()
+            activities._lease_close_tasks("closed")
         promises = (
             self.env["lease.payment.promise"]
             .sudo()

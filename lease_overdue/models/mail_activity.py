@@ -1,12 +1,30 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from .lease_escalation_role import DEPARTMENTS
 from .lease_escalation_rule import contract_priority
 
 LEASE_MODELS = ("lease.collection.case", "lease.contract")
+
+# The head group of each department whose tasks he sees and reassigns (SPEC A2).
+_HEAD_GROUPS = {
+    "asset_management": "group_asset_management_head",
+    "risk_management": "group_risk_management_head",
+    "legal": "group_legal_head",
+    "business": "group_business_head",
+    "finance": "group_finance_head",
+}
+# Only the escalation job sets these (an escalation task is known by them).
+_TASK_MARKER_FIELDS = {"lease_escalation_rule_id", "lease_role_code"}
+# An escalation task stays on its record, rule, role and department.
+_TASK_FIXED_FIELDS = _TASK_MARKER_FIELDS | {
+    "lease_department",
+    "res_model",
+    "res_model_id",
+    "res_id",
+}
 
 
 class MailActivity(models.Model):
@@ -44,10 +62,11 @@ class MailActivity(models.Model):
         "lease.escalation.rule",
         "Escalation Rule",
         readonly=True,
+        copy=False,
         index="btree_not_null",
         ondelete="set null",
     )
-    lease_role_code = fields.Char("Escalation Role", readonly=True)
+    lease_role_code = fields.Char("Escalation Role", readonly=True, copy=False)
     lease_department = fields.Selection(
         DEPARTMENTS, "Department", index="btree_not_null"
     )
@@ -82,32 +101,188 @@ class MailActivity(models.Model):
             contract = activity.lease_contract_id.sudo()
             activity.lease_priority = contract_priority(contract) if contract else 0.0
 
-    def write(self, vals):
-        result = super().write(vals)
-        if "active" in vals and not vals["active"]:
-            logs = (
-                self.env["lease.escalation.log"]
-                .sudo()
-                .search([("activity_id", "in", self.ids), ("state", "=", "open")])
-            )
-            if logs:
-                logs._mark_done(fields.Date.context_today(self))
-        return result
+    # ------------------------------------------------------------------
+    # Escalation tasks: done, or cancelled with a reason; never archived or deleted
+    # ------------------------------------------------------------------
+    def _lease_escalation_tasks(self):
+        """The escalation tasks among ``self``: activities the escalation job scheduled
+        (their rule) or that a ledger row points to."""
+        if not self.ids:
+            return self.browse()
+        ledger = (
+            self.env["lease.escalation.log"]
+            .sudo()
+            .search_fetch([("activity_id", "in", self.ids)], ["activity_id"])
+        )
+        tasks = self.sudo().filtered("lease_escalation_rule_id") | ledger.activity_id
+        return self.browse(tasks.ids)
 
-    def unlink(self):
-        logs = (
+    def _lease_open_logs(self):
+        return (
             self.env["lease.escalation.log"]
             .sudo()
             .search([("activity_id", "in", self.ids), ("state", "=", "open")])
         )
-        if logs:
-            logs.write(
-                {"state": self.env.context.get("lease_close_state", "cancelled")}
+
+    def _lease_headed_departments(self):
+        """Departments of which the current user is the head."""
+        user = self.env.user
+        return {
+            department
+            for department, group in _HEAD_GROUPS.items()
+            if user.has_group(f"lease_overdue.{group}")
+        }
+
+    def _lease_check_task_write(self, vals):
+        tasks = self._lease_escalation_tasks()
+        if not tasks:
+            return tasks
+        fixed = _TASK_FIXED_FIELDS.intersection(vals)
+        if fixed:
+            raise AccessError(
+                self.env._(
+                    "An escalation task stays on its case and rule: %(fields)s cannot "
+                    "be changed.",
+                    fields=", ".join(
+                        sorted(
+                            self._fields[name]._description_string(self.env)
+                            for name in fixed
+                        )
+                    ),
+                )
             )
+        if "active" in vals and (vals["active"] or tasks._lease_open_logs()):
+            raise UserError(
+                self.env._(
+                    "Escalation tasks are not archived: mark the task done, or cancel it "
+                    "with a reason (Cancel button of the collection tasks)."
+                )
+            )
+        return tasks
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su and any(
+            _TASK_MARKER_FIELDS.intersection(vals) for vals in vals_list
+        ):
+            raise AccessError(
+                self.env._("Only the escalation job schedules escalation tasks.")
+            )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if self.env.su:
+            return super().write(vals)
+        tasks = self._lease_check_task_write(vals)
+        headed = self._lease_headed_departments()
+        if (
+            "user_id" in vals
+            and headed
+            and self
+            and all(a.sudo().lease_department in headed for a in self)
+        ):
+            # A head reassigns his department's tasks even on records he may not edit
+            # (the new assignee is subscribed to the case): checked here, then written
+            # in superuser mode, as Odoo's own workflows do.
+            self.check_access("write")
+            result = super(MailActivity, self.sudo()).write(vals)
+        else:
+            result = super().write(vals)
+        if "user_id" in vals and tasks:
+            user = self.env["res.users"].browse(vals["user_id"])
+            tasks._lease_open_logs()._lease_reassign(user)
+        return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_escalation_task(self):
+        if not self.env.su and self._lease_escalation_tasks():
+            raise UserError(
+                self.env._(
+                    "Escalation tasks are not deleted: mark the task done, or cancel it "
+                    "with a reason (Cancel button of the collection tasks)."
+                )
+            )
+
+    def unlink(self):
+        if self.env.su:
+            # Deleted by the system (e.g. the old-activity clean-up): the ledger says so.
+            self._lease_open_logs()._lease_close("cancelled")
         return super().unlink()
 
+    def _lease_close_tasks(self, state):
+        """Close these tasks without anybody doing them (``state``: ``closed`` when the
+        case is paid up). Internal, not callable over RPC: the caller decided."""
+        self._lease_open_logs()._lease_close(state)
+        return self.sudo().unlink()
+
+    def action_lease_cancel(self, reason):
+        """Cancel escalation tasks with a reason (SPEC F4; issue "Integrity" item 6): the
+        assignee or the head of the task's department. The ledger rows say cancelled, by
+        whom and why; the case or contract's chatter too; then the task is removed."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise UserError(self.env._("Give the reason why the task is cancelled."))
+        if len(reason) > 2000:
+            raise UserError(self.env._("Keep the reason under 2000 characters."))
+        self.check_access("write")
+        headed = self._lease_headed_departments()
+        for activity in self.sudo():
+            if not activity.active:
+                raise UserError(
+                    self.env._(
+                        "%(task)s is already done: it cannot be cancelled.",
+                        task=activity.display_name,
+                    )
+                )
+            if (
+                activity.user_id != self.env.user
+                and activity.lease_department not in headed
+            ):
+                raise UserError(
+                    self.env._(
+                        "Only %(user)s or the head of the department can cancel "
+                        "%(task)s.",
+                        user=activity.user_id.name or "-",
+                        task=activity.display_name,
+                    )
+                )
+        for activity in self.sudo():
+            if activity.res_model and activity.res_id:
+                record = self.env[activity.res_model].sudo().browse(activity.res_id)
+                if hasattr(record, "_message_log"):
+                    record._message_log(
+                        body=Markup("<p>%s</p><p>%s</p>")
+                        % (
+                            self.env._(
+                                "Task cancelled by %(user)s: %(task)s (%(assignee)s, "
+                                "due %(deadline)s).",
+                                user=self.env.user.name,
+                                task=activity.display_name,
+                                assignee=activity.user_id.name or "-",
+                                deadline=activity.date_deadline,
+                            ),
+                            self.env._("Reason: %(reason)s", reason=reason),
+                        ),
+                        author_id=self.env.user.partner_id.id,
+                    )
+        self._lease_open_logs()._lease_close("cancelled", reason=reason)
+        self.sudo().unlink()
+        return True
+
+    def action_lease_open_cancel_wizard(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Cancel Tasks"),
+            "res_model": "lease.activity.cancel.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_activity_ids": self.ids},
+        }
+
     def _action_done(self, feedback=False, attachment_ids=None):
-        """A collection call or visit marked done logs its collection record (SPEC F1)."""
+        """A collection call or visit marked done logs its collection record (SPEC F1);
+        the task's ledger rows say done, on time or late (SPEC F4)."""
+        self._lease_open_logs()._mark_done(fields.Date.context_today(self))
         vals_list = []
         now = fields.Datetime.now()
         for activity in self.filtered(
@@ -166,7 +341,5 @@ class MailActivity(models.Model):
             activity.sudo().write(
                 {"user_id": lead.id, "note": note, "lease_role_code": "team_lead"}
             )
-            self.env["lease.escalation.log"].sudo().search(
-                [("activity_id", "=", activity.id)]
-            ).write({"user_id": lead.id})
+            activity._lease_open_logs()._lease_reassign(lead)
         return True

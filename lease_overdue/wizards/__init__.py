@@ -1,0 +1,1 @@
+from . import lease_activity_cancel_wizard
