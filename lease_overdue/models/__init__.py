@@ -56,3 +56,4 @@ from . import ir_sequence
 from . import mail_thread
 from . import lease_collection_case_tracking
 from . import res_partner_tracking
+from . import lease_contract_amendment

@@ -1,4 +1,17 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+# Links of rent and penalty invoices to their installment and contract, and the
+# engine's figures: written only by the invoicing methods and the overdue engine.
+LEASE_MOVE_FIELDS = frozenset(
+    (
+        "lease_installment_id",
+        "lease_contract_id",
+        "lease_move_kind",
+        "lease_days_overdue",
+        "lease_tier_id",
+    )
+)
 
 
 class AccountMove(models.Model):
@@ -34,20 +47,53 @@ class AccountMove(models.Model):
         if contracts and not self.env.context.get("lease_defer_overdue"):
             self.env["lease.overdue.engine"]._run(contract_ids=contracts.ids)
 
+    def _lease_refuse_links(self, names):
+        if not self.env.su and LEASE_MOVE_FIELDS.intersection(names):
+            raise AccessError(
+                self.env._(
+                    "The link between an invoice and its lease installment or contract "
+                    "is set when the rent or penalty is invoiced and never changes: to "
+                    "correct an invoice, issue a credit note (and invoice again from "
+                    "the contract if needed)."
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._lease_refuse_links(vals)
+        return super().create(vals_list)
+
     def write(self, vals):
+        self._lease_refuse_links(vals)
         res = super().write(vals)
         if "state" in vals:
             self._lease_refresh()
         return res
 
+    def copy_data(self, default=None):
+        self._lease_refuse_links(default or {})
+        return super().copy_data(default=default)
+
     @api.ondelete(at_uninstall=False)
-    def _unlink_except_lease_rent(self):
+    def _unlink_except_lease_invoice(self):
+        """A rent or penalty invoice stays linked to its installment: deleting it would
+        let the nightly job bill the rent again (issue "Integrity" item 3)."""
         for move in self:
-            if (
-                move.lease_move_kind == "rent"
-                and move.lease_installment_id.move_id == move
-            ):
-                move.lease_installment_id.write({"move_id": False, "state": "planned"})
+            if move.lease_installment_id and move.lease_move_kind:
+                raise UserError(
+                    self.env._(
+                        "%(move)s is the %(kind)s invoice of %(installment)s: it cannot "
+                        "be deleted. Issue a credit note to cancel it.",
+                        move=move.display_name,
+                        kind=dict(
+                            self._fields["lease_move_kind"]._description_selection(
+                                self.env
+                            )
+                        )[move.lease_move_kind],
+                        installment=move.lease_installment_id.sudo().display_name,
+                    )
+                )
 
 
 class AccountPartialReconcile(models.Model):

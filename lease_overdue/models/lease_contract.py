@@ -1,10 +1,82 @@
+from collections import defaultdict
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero, float_round
 
 PERIOD_MONTHS = {"monthly": 1, "quarterly": 3}
+
+# Fields of an active contract that change only through an approved amendment
+# (lease.contract.amendment, issue "Integrity" item 3), by kind of amendment.
+AMENDED_FIELDS = {
+    "penalty": ("penalty_rate",),
+    "terms": (
+        "financed_amount",
+        "annual_rate",
+        "term_count",
+        "periodicity",
+        "schedule_method",
+        "date_start",
+        "date_first_due",
+        "currency_id",
+        "company_id",
+        "name",
+    ),
+    "parties": (
+        "partner_id",
+        "vendor_id",
+        "guarantor_ids",
+        "account_manager_id",
+        "team_lead_id",
+        "risk_officer_id",
+        "collector_id",
+    ),
+}
+LOCKED_AFTER_ACTIVATION = frozenset(
+    name for names in AMENDED_FIELDS.values() for name in names
+)
+
+
+def lease_check_references(model, vals_list):
+    """Refuse ids of records that do not exist in many2one/many2many values, naming the
+    field (instead of PostgreSQL's foreign-key error, issue "Integrity" item 7)."""
+    wanted = defaultdict(set)
+    for vals in vals_list:
+        for name, value in vals.items():
+            field = model._fields.get(name)
+            if not field or field.type not in ("many2one", "many2many"):
+                continue
+            ids = []
+            if field.type == "many2one":
+                ids = [value]
+            elif isinstance(value, (list, tuple)):
+                for command in value:
+                    if isinstance(command, (list, tuple)) and command:
+                        if command[0] == 4 and len(command) > 1:
+                            ids.append(command[1])
+                        elif command[0] == 6 and len(command) > 2:
+                            ids.extend(command[2] or [])
+                    else:
+                        ids.append(command)
+            wanted[name].update(
+                i for i in ids if isinstance(i, int) and not isinstance(i, bool) and i
+            )
+    for name, ids in wanted.items():
+        field = model._fields[name]
+        comodel = model.env[field.comodel_name].sudo().with_context(active_test=False)
+        missing = sorted(set(ids) - set(comodel.browse(list(ids)).exists().ids))
+        if missing:
+            raise ValidationError(
+                model.env._(
+                    "%(field)s: there is no %(model)s with id %(ids)s.",
+                    field=field._description_string(model.env),
+                    model=model.env["ir.model"]._get(field.comodel_name).name
+                    or field.comodel_name,
+                    ids=", ".join(str(i) for i in missing),
+                )
+            )
 
 
 class LeaseContract(models.Model):
@@ -12,9 +84,30 @@ class LeaseContract(models.Model):
 
     _name = "lease.contract"
     _description = "Lease Contract"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["lease.guard.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "days_overdue desc, overdue_count desc, name desc"
     _check_company_auto = True
+    # State, activation evidence and the overdue engine's figures (issue "Integrity").
+    _lease_guarded_fields = (
+        "state",
+        "date_activated",
+        "activated_by_id",
+        "days_overdue",
+        "working_days_overdue",
+        "tier_id",
+        "overdue_amount",
+        "penalty_amount",
+        "overdue_count",
+        "overdue_days_total",
+        "overdue_last_two_months",
+        "amount_band_id",
+        "risk_grade",
+        "current_case_id",
+        "occurrence",
+        "is_large_amount",
+        "collateral_complete",
+        "amendment_ids",
+    )
 
     name = fields.Char(
         "Contract Number",
@@ -145,6 +238,10 @@ class LeaseContract(models.Model):
     total_interest = fields.Monetary(compute="_compute_totals")
     date_activated = fields.Datetime(readonly=True, copy=False)
     activated_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    amendment_ids = fields.One2many(
+        "lease.contract.amendment", "contract_id", "Amendments", readonly=True
+    )
+    amendment_count = fields.Integer(compute="_compute_amendment_count")
 
     # Overdue figures: written by the overdue engine (lease.overdue.engine), set-based.
     days_overdue = fields.Integer(readonly=True, copy=False, index=True)
@@ -275,10 +372,24 @@ class LeaseContract(models.Model):
                 raise ValidationError(
                     self.env._("The inspection interval cannot be negative.")
                 )
+            if contract.annual_rate >= 100:
+                raise ValidationError(
+                    self.env._(
+                        "An annual interest rate of %(rate)s %% is not plausible: it "
+                        "is a percentage (e.g. 6.5).",
+                        rate=contract.annual_rate,
+                    )
+                )
+            contract.company_id._lease_check_penalty_rate(contract.penalty_rate)
 
     @api.constrains("date_start", "date_first_due")
     def _check_dates(self):
         for contract in self:
+            company = contract.company_id
+            company._lease_check_date(contract.date_start, self._fields["date_start"])
+            company._lease_check_date(
+                contract.date_first_due, self._fields["date_first_due"]
+            )
             if (
                 contract.date_start
                 and contract.date_first_due
@@ -295,10 +406,36 @@ class LeaseContract(models.Model):
                 months=PERIOD_MONTHS[self.periodicity]
             )
 
+    def _compute_amendment_count(self):
+        groups = self.env["lease.contract.amendment"]._read_group(
+            [("contract_id", "in", self.ids)], ["contract_id"], ["__count"]
+        )
+        counts = {contract.id: count for contract, count in groups}
+        for contract in self:
+            contract.amendment_count = counts.get(contract.id, 0)
+
     @api.model_create_multi
     def create(self, vals_list):
+        lease_check_references(self, vals_list)
         self.env["ir.sequence"]._lease_name_new("lease.contract", vals_list)
         return super().create(vals_list)
+
+    def write(self, vals):
+        lease_check_references(self, [vals])
+        if not self.env.su:
+            locked = LOCKED_AFTER_ACTIVATION.intersection(vals)
+            active = self.filtered(lambda contract: contract.state != "draft")
+            if locked and active:
+                raise UserError(
+                    self.env._(
+                        "%(contract)s is no longer a draft: %(fields)s change only "
+                        "through an amendment (Amend button), which records the "
+                        "reason and is approved before it applies.",
+                        contract=active[0].name,
+                        fields=self._lease_field_labels(locked),
+                    )
+                )
+        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
@@ -445,11 +582,18 @@ class LeaseContract(models.Model):
             previous = line.date_due
         return problems
 
+    def _lease_check_writable(self):
+        """The caller may change these contracts (access rights and record rules)."""
+        self.check_access("write")
+
     def action_activate(self):
         """Validate everything and activate; refuses without changing anything."""
+        self._lease_check_writable()
         problems = []
         for contract in self:
-            found = contract._activation_problems()
+            # Checks of the whole portfolio (arrears, blacklist, credit limit): they read
+            # beyond what the caller sees, so they run in superuser mode.
+            found = contract.sudo()._activation_problems()
             if found:
                 problems.append(f"{contract.name}:\n- " + "\n- ".join(found))
         if problems:
@@ -459,38 +603,87 @@ class LeaseContract(models.Model):
                     problems="\n".join(problems),
                 )
             )
-        self.write(
+        # Checked above: the activation is recorded in superuser mode (SPEC A3).
+        self.sudo().write(
             {
                 "state": "active",
                 "date_activated": fields.Datetime.now(),
                 "activated_by_id": self.env.uid,
             }
         )
-        self.installment_ids.write({"state": "planned"})
+        self.installment_ids.sudo().write({"state": "planned"})
         self._schedule_inspections()
         return True
 
     def action_close(self):
+        """Close a contract whose rent is all paid. Closing earlier is an amendment
+        (kind 'early closing'), approved before it applies."""
+        self._lease_check_writable()
         for contract in self:
             if contract.state != "active":
                 raise UserError(self.env._("Only an active contract can be closed."))
             if contract.installment_ids.filtered(lambda line: line.state != "paid"):
                 raise UserError(
                     self.env._(
-                        "%(contract)s still has unpaid installments; terminate it "
-                        "instead.",
+                        "%(contract)s still has unpaid installments: closing it early "
+                        "or terminating it is an amendment (Early Closing or Terminate "
+                        "button), with a reason and an approval.",
                         contract=contract.name,
                     )
                 )
-        self.write({"state": "closed"})
+        self.sudo().write({"state": "closed"})
+        return True
+
+    def _action_new_amendment(self, kind):
+        self.ensure_one()
+        if self.state != "active":
+            raise UserError(self.env._("Only an active contract can be amended."))
+        self.check_access("read")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Amendment"),
+            "res_model": "lease.contract.amendment",
+            "view_mode": "form",
+            "target": "current",
+            "context": {"default_contract_id": self.id, "default_kind": kind},
+        }
+
+    def action_amend(self):
+        return self._action_new_amendment("terms")
 
     def action_terminate(self):
-        if any(contract.state != "active" for contract in self):
-            raise UserError(self.env._("Only an active contract can be terminated."))
-        self.write({"state": "terminated"})
+        """Termination is an amendment: reason, business head then general manager."""
+        return self._action_new_amendment("termination")
+
+    def action_early_close(self):
+        return self._action_new_amendment("early_close")
+
+    def action_view_amendments(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Amendments"),
+            "res_model": "lease.contract.amendment",
+            "view_mode": "list,form",
+            "domain": [("contract_id", "=", self.id)],
+            "context": {"default_contract_id": self.id},
+        }
 
     def action_reset_draft(self):
+        """Back to draft, for the configuration manager, while no rent is invoiced."""
+        if not (
+            self.env.su or self.env.user.has_group("lease_overdue.group_lease_manager")
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only the lease configuration manager can reset a contract to draft."
+                )
+            )
         for contract in self:
+            if contract.state != "active":
+                raise UserError(
+                    self.env._("Only an active contract can be reset to draft.")
+                )
             if contract.installment_ids.filtered("move_id"):
                 raise UserError(
                     self.env._(
@@ -498,15 +691,22 @@ class LeaseContract(models.Model):
                         contract=contract.name,
                     )
                 )
-        self.write({"state": "draft"})
-        self.installment_ids.write({"state": "draft"})
+        self.sudo().write(
+            {"state": "draft", "date_activated": False, "activated_by_id": False}
+        )
+        self.installment_ids.sudo().write({"state": "draft"})
+        return True
 
     def action_invoice_due(self):
         """Invoice every installment of these contracts due within the lead time."""
+        self.env["lease.installment"]._lease_check_invoicing_right()
+        self.check_access("read")
         self.env["lease.installment"]._invoice_due(contracts=self)
         return True
 
     def action_invoice_penalty(self):
+        self.env["lease.installment"]._lease_check_invoicing_right()
+        self.check_access("read")
         self.installment_ids._invoice_penalty()
         return True
 
@@ -568,7 +768,9 @@ class LeaseContract(models.Model):
                 raise UserError(
                     self.env._(
                         "The rent schedule of %(contract)s is locked: the contract is "
-                        "no longer a draft.",
+                        "no longer a draft. Its amounts and dates change only through "
+                        "an amendment (Amend button); invoiced rent is corrected by a "
+                        "credit note.",
                         contract=contract.name,
                     )
                 )

@@ -175,7 +175,7 @@ class LeaseContract(models.Model):
                 if was_late:
                     late_lines |= line
             if state == "terminated":
-                contract.action_terminate()
+                contract._demo_terminate(users)
         # Rent paid late carries penalty interest: invoice it and let it be paid with the rent.
         # Only the installments' figures are needed for that: cases open on the final run,
         # from the history as it stands once the penalty is paid.
@@ -212,6 +212,27 @@ class LeaseContract(models.Model):
         # Today's work for every department, as the nightly job would have given it.
         self.env["lease.escalation.rule"]._run_escalation()
         return True
+
+    def _demo_terminate(self, users):
+        """Termination goes through an amendment: the account manager prepares it, the
+        business head then the general manager approve, the account manager applies."""
+        self.ensure_one()
+        preparer = self.account_manager_id
+        amendment = (
+            self.env["lease.contract.amendment"]
+            .with_user(preparer)
+            .create(
+                {
+                    "contract_id": self.id,
+                    "kind": "termination",
+                    "reason": "承租人长期逾期且无还款意愿,经评审提前终止合同。",
+                }
+            )
+        )
+        amendment.action_submit()
+        amendment.with_user(users["biz_head"]).action_approve()
+        amendment.with_user(users["gm"]).action_approve()
+        amendment.action_apply()
 
     @api.model
     def _demo_pay(self, move, amount, date, journal):

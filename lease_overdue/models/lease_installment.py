@@ -1,8 +1,14 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_compare, float_round
+
+from .lease_contract import lease_check_references
+
+SCHEDULE_FIELDS = frozenset(
+    ("date_due", "amount_principal", "amount_interest", "sequence", "contract_id")
+)
 
 
 class LeaseInstallment(models.Model):
@@ -13,7 +19,28 @@ class LeaseInstallment(models.Model):
     """
 
     _name = "lease.installment"
+    _inherit = ["lease.guard.mixin"]
     _description = "Rent Installment"
+    # State, the invoice links and the overdue engine's figures (issue "Integrity"):
+    # the installment <-> invoice link never changes once invoiced.
+    _lease_guarded_fields = (
+        "state",
+        "move_id",
+        "penalty_move_ids",
+        "amount_paid",
+        "amount_residual",
+        "late_amount_days",
+        "date_last_payment",
+        "penalty_accrued",
+        "penalty_invoiced",
+        "penalty_paid",
+        "penalty_due",
+        "date_settled",
+        "days_overdue",
+        "days_late",
+        "tier_id",
+    )
+    _lease_unlink_states = ("draft",)
     _order = "contract_id, sequence"
     _rec_names_search = ["contract_id", "move_id"]
 
@@ -133,8 +160,14 @@ class LeaseInstallment(models.Model):
                     )
                 )
 
+    @api.constrains("date_due")
+    def _check_date_due(self):
+        for line in self:
+            line.company_id._lease_check_date(line.date_due, self._fields["date_due"])
+
     @api.model_create_multi
     def create(self, vals_list):
+        lease_check_references(self, vals_list)
         contracts = self.env["lease.contract"].browse(
             [vals["contract_id"] for vals in vals_list if vals.get("contract_id")]
         )
@@ -142,16 +175,19 @@ class LeaseInstallment(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        locked = {
-            "date_due",
-            "amount_principal",
-            "amount_interest",
-            "sequence",
-            "contract_id",
-        }
-        if locked & set(vals):
-            self.contract_id._check_schedule_editable()
+        lease_check_references(self, [vals])
+        if SCHEDULE_FIELDS.intersection(vals):
+            contracts = self.contract_id
+            if vals.get("contract_id"):
+                contracts |= self.env["lease.contract"].browse(vals["contract_id"])
+            contracts._check_schedule_editable()
         return super().write(vals)
+
+    def _lease_write_amended(self, vals):
+        """Write the schedule changes of an approved amendment (lease.contract.amendment
+        checks and applies them): the schedule lock above is what amendments exist for."""
+        # Skips only this class's schedule lock; the rest of write() runs as usual.
+        return super(LeaseInstallment, self.sudo()).write(vals)  # pylint: disable=super-method-mismatch
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
@@ -209,6 +245,19 @@ class LeaseInstallment(models.Model):
         }
 
     @api.model
+    def _lease_check_invoicing_right(self):
+        """Rent and penalty are invoiced by finance (or the nightly job)."""
+        if self.env.su or self.env.user.has_group("lease_overdue.group_finance"):
+            return
+        if self.env.user.has_group("lease_overdue.group_lease_manager"):
+            return
+        raise AccessError(
+            self.env._(
+                "Only the finance department invoices rent and penalty interest."
+            )
+        )
+
+    @api.model
     def _invoice_due(self, contracts=None, date=None):
         """Create and post the rent invoices of installments due within the lead time.
 
@@ -261,8 +310,11 @@ class LeaseInstallment(models.Model):
                     ],
                 )
             )
-        moves = self.env["account.move"].create(vals_list)
+        # The callers checked the right to invoice: the invoices and their links to the
+        # installments are written in superuser mode (account.move refuses the links).
+        moves = self.env["account.move"].sudo().create(vals_list)
         moves.action_post()
+        moves = moves.with_env(self.env)
         self.env.cr.execute(
             SQL(
                 """
@@ -309,13 +361,16 @@ class LeaseInstallment(models.Model):
             raise UserError(
                 self.env._("There is no accrued penalty interest left to invoice.")
             )
-        moves = self.env["account.move"].create(vals_list)
+        moves = self.env["account.move"].sudo().create(vals_list)
         moves.action_post()
+        moves = moves.with_env(self.env)
         if not defer:
             self.env["lease.overdue.engine"]._run(contract_ids=todo.contract_id.ids)
         return moves
 
     def action_invoice(self):
+        self._lease_check_invoicing_right()
+        self.check_access("read")
         lines = self.filtered(lambda line: line.state == "planned" and not line.move_id)
         if not lines:
             raise UserError(
@@ -328,5 +383,7 @@ class LeaseInstallment(models.Model):
         return True
 
     def action_invoice_penalty(self):
+        self._lease_check_invoicing_right()
+        self.check_access("read")
         self._invoice_penalty()
         return True

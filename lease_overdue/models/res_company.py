@@ -1,4 +1,8 @@
-from odoo import fields, models
+from datetime import date
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import float_compare
 
 
 class ResCompany(models.Model):
@@ -27,3 +31,85 @@ class ResCompany(models.Model):
         default=0.0005,
         help="Daily penalty interest rate proposed on new contracts (0.0005 = 0.05 % a day).",
     )
+    # Plausibility (issue "Integrity" item 7)
+    lease_max_penalty_rate = fields.Float(
+        "Maximum Daily Penalty Rate",
+        digits=(12, 6),
+        default=0.001,
+        help="No contract may carry a daily penalty rate above this cap "
+        "(0.001 = 0.1 % a day).",
+    )
+    lease_date_min = fields.Date(
+        "Earliest Plausible Date",
+        default=fields.Date.to_date("2000-01-01"),
+        help="Contract and schedule dates before this day are refused as typing errors.",
+    )
+    lease_date_max = fields.Date(
+        "Latest Plausible Date",
+        default=fields.Date.to_date("2099-12-31"),
+        help="Contract and schedule dates after this day are refused as typing errors.",
+    )
+
+    @api.constrains(
+        "lease_max_penalty_rate",
+        "lease_default_penalty_rate",
+        "lease_date_min",
+        "lease_date_max",
+    )
+    def _check_lease_plausibility_settings(self):
+        for company in self:
+            if (
+                company.lease_max_penalty_rate < 0
+                or company.lease_max_penalty_rate >= 1
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The maximum daily penalty rate must be a fraction between 0 "
+                        "and 1 (0.001 = 0.1 % a day)."
+                    )
+                )
+            company._lease_check_penalty_rate(company.lease_default_penalty_rate)
+            if (
+                company.lease_date_min
+                and company.lease_date_max
+                and company.lease_date_min >= company.lease_date_max
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The earliest plausible date must come before the latest one."
+                    )
+                )
+
+    def _lease_check_penalty_rate(self, rate):
+        """Refuse a daily penalty rate that is negative or above the company's cap."""
+        self.ensure_one()
+        cap = self.lease_max_penalty_rate
+        if rate < 0 or (cap and float_compare(rate, cap, precision_digits=6) > 0):
+            raise ValidationError(
+                self.env._(
+                    "A daily penalty rate of %(rate)s is not plausible: it must be "
+                    "between 0 and %(cap)s (the company's cap, e.g. 0.0005 = 0.05 %% "
+                    "a day).",
+                    rate=rate,
+                    cap=cap,
+                )
+            )
+
+    def _lease_check_date(self, day, field):
+        """Refuse a date outside the company's plausible range, naming ``field``."""
+        self.ensure_one()
+        if not day:
+            return
+        low = self.lease_date_min or date(2000, 1, 1)
+        high = self.lease_date_max or date(2099, 12, 31)
+        if not low <= day <= high:
+            raise ValidationError(
+                self.env._(
+                    "%(field)s %(date)s is not plausible: dates must lie between "
+                    "%(low)s and %(high)s.",
+                    field=field._description_string(self.env),
+                    date=day,
+                    low=low,
+                    high=high,
+                )
+            )

@@ -18,3 +18,8 @@ class ResConfigSettings(models.TransientModel):
     lease_default_penalty_rate = fields.Float(
         related="company_id.lease_default_penalty_rate", readonly=False
     )
+    lease_max_penalty_rate = fields.Float(
+        related="company_id.lease_max_penalty_rate", readonly=False
+    )
+    lease_date_min = fields.Date(related="company_id.lease_date_min", readonly=False)
+    lease_date_max = fields.Date(related="company_id.lease_date_max", readonly=False)
