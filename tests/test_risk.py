@@ -84,7 +84,11 @@ class TestBlacklist(LeaseDocumentCase):
         third = self.env["lease.contract"].create(self._contract_vals())
         third.action_generate_schedule()
         self.assertIn("Vendor", third.blacklist_warning)
-        vendor_entry.with_user(self.users["risk_head"]).active = False
+        # Lifted by the head of risk management, with a reason (W3, A3).
+        risk_head_entry = vendor_entry.with_user(self.users["risk_head"])
+        risk_head_entry.lift_reason = "误列：出卖人已更正登记信息"
+        risk_head_entry.action_lift()
+        self.assertEqual(vendor_entry.lifted_by_id, self.users["risk_head"])
         third.invalidate_recordset(["blacklist_warning"])
         self.assertFalse(third.blacklist_warning)
         with freeze_time(DUE - timedelta(days=5)):

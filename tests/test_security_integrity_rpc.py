@@ -408,7 +408,7 @@ class TestIntegrityRpc(LeaseDocumentMixin, LeaseRpcCase):
         )
         self.env.cr.execute(
             "UPDATE ir_attachment SET store_fname = %s, db_datas = %s WHERE id = %s",
-            (forged.store_fname, forged.db_datas, attachment.id),
+            (forged.store_fname, forged.db_datas or None, attachment.id),
         )
         self.env.invalidate_all()
         result = self.assertRpcOk(

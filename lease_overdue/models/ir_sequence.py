@@ -8,8 +8,14 @@ class IrSequence(models.Model):
     @api.model
     def _lease_name_new(self, sequence_code, vals_list):
         """Give the records about to be created without a number ("/" or none) the next
-        numbers of ``sequence_code``, drawn together (``create`` of lease records)."""
-        unnamed = [vals for vals in vals_list if vals.get("name", "/") == "/"]
+        numbers of ``sequence_code``, drawn together (``create`` of lease records).
+        A number is never chosen by the user: outside superuser mode a given name is
+        replaced by the next number too (issue "Integrity")."""
+        unnamed = [
+            vals
+            for vals in vals_list
+            if vals.get("name", "/") == "/" or not self.env.su
+        ]
         for vals, name in zip(
             unnamed, self._lease_next_by_code_batch(sequence_code, len(unnamed))
         ):

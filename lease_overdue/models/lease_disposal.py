@@ -58,7 +58,7 @@ class LeaseDisposal(models.Model):
         "gm_decision_by_id",
         "date_gm_decision",
     )
-    _lease_fixed_fields = ("case_id",)
+    _lease_fixed_fields = ("name", "case_id")
     # The plan is frozen once submitted; the committee's comment and recourse decision,
     # the responsible person and risk management's choice of guarantors stay open.
     _lease_open_states = ("draft", "refused")
@@ -68,6 +68,8 @@ class LeaseDisposal(models.Model):
         "decision_note",
         "user_id",
         "guarantor_blacklist_ids",
+        # recomputed when the execution starts; the users' edits are checked in write()
+        "claim_amount",
     )
 
     name = fields.Char("Number", required=True, readonly=True, default="/", copy=False)
@@ -534,7 +536,11 @@ class LeaseDisposal(models.Model):
                             disposal=disposal.name,
                         )
                     )
-        if "claim_amount" in vals and any(d.state in ("done", "decided") for d in self):
+        if "claim_amount" in vals and any(
+            d.state in ("done", "decided")
+            or (not self.env.su and d.state not in ("draft", "refused"))
+            for d in self
+        ):
             raise UserError(
                 self.env._(
                     "The outstanding claim of a finished disposal cannot change."

@@ -134,8 +134,8 @@ class LeaseDocument(models.Model):
     _check_company_auto = True
     _mail_post_access = "read"
     # Written only by submit / approve / refuse / issue / archive (SPEC A3).
+    _lease_fixed_fields = ("name",)
     _lease_guarded_fields = (
-        "name",
         "state",
         "approval_ids",
         "approval_history_ids",

@@ -62,8 +62,10 @@ class LeaseEscalationRun(models.Model):
             )
         for run in self:
             # the job's own writes are the system's, as when the scheduler runs it
-            logs = self.env["lease.escalation.rule"].sudo()._run_escalation(
-                schedule=run.schedule
+            logs = (
+                self.env["lease.escalation.rule"]
+                .sudo()
+                ._run_escalation(schedule=run.schedule)
             )
             if logs is False:
                 _logger.info("Escalation %s already running", run.schedule)

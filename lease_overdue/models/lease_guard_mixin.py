@@ -17,8 +17,9 @@ class LeaseGuardMixin(models.AbstractModel):
 
     ``_lease_fixed_fields`` are given at creation and never written afterwards.
     ``_lease_open_states`` lists the states in which the record's content may still be
-    edited; in any other state it is frozen, except ``_lease_frozen_writable`` and the
-    chatter. ``_lease_unlink_states`` lists the states in which a record may be deleted
+    edited; in any other state it is frozen for everyone (superuser mode included),
+    except its guarded fields (which the transitions write), ``_lease_frozen_writable``
+    and the chatter. ``_lease_unlink_states`` lists the states in which a record may be deleted
     (``None``: any; an empty tuple: never, whoever asks, even in superuser mode).
     """
 
@@ -134,7 +135,9 @@ class LeaseGuardMixin(models.AbstractModel):
     def write(self, vals):
         if not self.env.su:
             self._lease_refuse_guarded(vals, fixed=True)
-            self._lease_check_frozen(vals)
+        # Frozen content stays frozen for everyone, superuser mode included: the
+        # transitions write guarded fields only.
+        self._lease_check_frozen(set(vals) - set(self._lease_guarded_fields))
         return super().write(vals)
 
     def copy_data(self, default=None):

@@ -31,8 +31,8 @@ class LeaseLegalCase(models.Model):
     _check_company_auto = True
     _mail_post_access = "read"
     # Moved forward only by its buttons, each checked (SPEC E8, E9, A3).
-    _lease_guarded_fields = ("name", "state", "date_filing_due", "date_closed")
-    _lease_fixed_fields = ("case_id",)
+    _lease_guarded_fields = ("state", "date_filing_due", "date_closed")
+    _lease_fixed_fields = ("name", "case_id")
     # A closed legal case is kept as it was closed (reopening is a button).
     _lease_open_states = tuple(state for state, _label in LEGAL_STATES[:-1])
 

@@ -207,7 +207,8 @@ class LeaseOverdueWeeklyReport(models.Model):
     # ------------------------------------------------------------------
     def write(self, vals):
         frozen = (SNAPSHOT_FIELDS | {"date_week"}) & set(vals)
-        if frozen and not self.env.su:
+        # whoever writes: the snapshot is taken once, while the report is a draft
+        if frozen:
             if any(report.state != "draft" for report in self):
                 raise UserError(
                     self.env._(

@@ -79,7 +79,9 @@ class LeaseOverdueWeeklyReportLine(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if not self.env.su and set(vals) - {"action_count"}:
+        if (
+            not self.env.su or self.report_id.filtered(lambda r: r.state != "draft")
+        ) and set(vals) - {"action_count"}:
             raise UserError(
                 self.env._(
                     "A generated weekly report is a frozen snapshot: its lines cannot be changed."

@@ -53,7 +53,7 @@ class LeaseOverdueWeeklyReportTier(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if not self.env.su:
+        if not self.env.su or self.report_id.filtered(lambda r: r.state != "draft"):
             raise UserError(
                 self.env._(
                     "A generated weekly report is a frozen snapshot: its summary cannot be changed."
