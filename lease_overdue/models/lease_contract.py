@@ -660,9 +660,10 @@ class LeaseContract(models.Model):
 
     def action_view_amendments(self):
         self.ensure_one()
+        name = self.env._("Amendments")
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("Amendments"),
+            "name": name,
             "res_model": "lease.contract.amendment",
             "view_mode": "list,form",
             "domain": [("contract_id", "=", self.id)],
