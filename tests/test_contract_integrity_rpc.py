@@ -468,6 +468,61 @@ class TestContractIntegrityRpc(LeaseRpcCase, LeaseTestCase):
         )
         self.assertEqual(contract.state, "active")
 
+    def test_i3_early_closing_after_rent_paid(self):
+        """Issue "Integrity" item 3: early closing needs the invoiced rent paid, a reason
+        and the approval of the business head then the general manager."""
+        contract = self._active_contract(invoice_until=date(2026, 2, 10))
+        am = self.account_manager
+        amendment = self._amendment(
+            am, contract, kind="early_close", reason="承租人提前结清"
+        )
+        result = self.assertRpcRefused(
+            am, "lease.contract.amendment", "action_submit", amendment.ids
+        )
+        self.assertIn("unpaid", result["message"])
+        move = contract.installment_ids.filtered("move_id").move_id
+        self._pay(move, move.amount_total, date(2026, 2, 10))
+        self.assertRpcOk(am, "lease.contract.amendment", "action_submit", amendment.ids)
+        self.assertRpcOk(
+            self.biz_head, "lease.contract.amendment", "action_approve", amendment.ids
+        )
+        self.assertRpcOk(
+            self.gm, "lease.contract.amendment", "action_approve", amendment.ids
+        )
+        self.assertRpcOk(
+            self.gm, "lease.contract.amendment", "action_apply", amendment.ids
+        )
+        contract.invalidate_recordset()
+        self.assertEqual(contract.state, "closed")
+
+    def test_i3_no_amendment_without_the_contract_and_no_reset(self):
+        """Issue "Integrity" items 1 and 3 (SPEC A2): another account manager cannot amend
+        a contract he does not see; only the configuration manager resets an active
+        contract without invoiced rent to draft."""
+        contract = self._active_contract()
+        self.assertRpcRefused(
+            self.account_manager2,
+            "lease.contract.amendment",
+            "create",
+            vals_list=[
+                {
+                    "contract_id": contract.id,
+                    "kind": "termination",
+                    "reason": "不是我的合同",
+                }
+            ],
+        )
+        self.assertRpcRefused(
+            self.account_manager, "lease.contract", "action_reset_draft", contract.ids
+        )
+        self.assertEqual(contract.state, "active")
+        self.assertRpcOk(
+            self.manager, "lease.contract", "action_reset_draft", contract.ids
+        )
+        contract.invalidate_recordset()
+        self.assertEqual(contract.state, "draft")
+        self.assertFalse(contract.date_activated)
+
     # ------------------------------------------------------------------
     # Item 7: plausibility
     # ------------------------------------------------------------------
@@ -507,6 +562,15 @@ class TestContractIntegrityRpc(LeaseRpcCase, LeaseTestCase):
         )
         self.assertIn("Guarantors", result["message"])
         self.assertEqual(self._contract_count(), count)
+        draft = self.env["lease.contract"].create(self._contract_vals())
+        draft.action_generate_schedule()
+        self.assertRpcRefused(
+            am,
+            "lease.installment",
+            "write",
+            draft.installment_ids[:1].ids,
+            vals={"date_due": "1026-02-10"},
+        )
         # The cap is the company's setting.
         self.company.write(
             {"lease_default_penalty_rate": 0.0002, "lease_max_penalty_rate": 0.0003}

@@ -590,7 +590,7 @@ class LeaseContractAmendment(models.Model):
             items,
         )
         contract.message_post(body=body, author_id=self.env.user.partner_id.id)
-        self.message_post(body=body, author_id=self.env.user.partner_id.id)
+        self.sudo().message_post(body=body, author_id=self.env.user.partner_id.id)
         if contract.state == "active":
             self.env["lease.overdue.engine"]._run(contract_ids=contract.ids)
 
