@@ -181,7 +181,7 @@ class TestSecurityVisibilityRpc(LeaseRpcCase, EscalationCase):
         contract = self.assertRpcOk(
             am, "lease.contract", "read", self.contract_a.ids, fields=["partner_id"]
         )
-        self.assertEqual(contract[0]["partner_id"], self.lessee_x.id)
+        self.assertEqual(contract[0]["partner_id"], [self.lessee_x.id, "Lessee X"])
         # Manager B symmetrically.
         self.assertRpcRefused(
             self.account_manager2,
