@@ -16,6 +16,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ADDON=lease_overdue
 LOCAL=$ROOT/.local
 VENV=$ROOT/.venv
+# OCA addons (requirements-oca.txt), installed by setup_oca; on the addons path
+OCA=$LOCAL/oca
 LOGS=$LOCAL/logs
 LOCKS=$LOCAL/locks
 DATA_DIR=$LOCAL/data
@@ -173,10 +175,39 @@ setup_venv() {
     if [ "$(cat "$site/lease-odoo.pth" 2>/dev/null)" != "$pth_want" ]; then
         echo "$pth_want" >"$site/lease-odoo.pth"
     fi
+    setup_oca
     release_lock "$LOCK_FD"
     local found
     found=$("$PY" -c 'import odoo, os; print(os.path.dirname(list(odoo.__path__)[0]))')
     [ "$found" = "$ODOO" ] || die ".venv imports odoo from $found, expected $ODOO"
+}
+
+# The OCA addons of requirements-oca.txt, in .local/oca/odoo/addons (on the addons path).
+# Their wheels require an `odoo` distribution that no registry has (Odoo comes from
+# source): installed with --no-deps into a folder of their own, never into .venv.
+# Re-done only when requirements-oca.txt changes: an unchanged checkout runs offline.
+# Called by setup_venv, under its lock.
+setup_oca() {
+    local want
+    want=$(cat "$ROOT/requirements-oca.txt" <("$BASE_PYTHON" -VV) | sha)
+    if [ -d "$OCA/odoo/addons" ] && [ "$(cat "$OCA/.lease-stamp" 2>/dev/null)" = "$want" ]; then
+        return 0
+    fi
+    local t=$SECONDS
+    log "installing requirements-oca.txt into .local/oca (log: .local/logs/pip-oca.log)"
+    mkdir -p "$LOGS"
+    rm -rf "$OCA.partial"
+    if ! "$PY" -m pip install --disable-pip-version-check --no-deps --no-compile \
+        --target "$OCA.partial" -r "$ROOT/requirements-oca.txt" >"$LOGS/pip-oca.log" 2>&1; then
+        tail_log "$LOGS/pip-oca.log" 40
+        rm -rf "$OCA.partial"
+        die "pip install of requirements-oca.txt failed (PyPI must be reachable the first time)"
+    fi
+    [ -d "$OCA.partial/odoo/addons" ] || die "requirements-oca.txt installed no odoo/addons folder"
+    echo "$want" >"$OCA.partial/.lease-stamp"
+    rm -rf "$OCA"
+    mv "$OCA.partial" "$OCA"
+    log ".local/oca ready in $((SECONDS - t))s: $(cd "$OCA/odoo/addons" && echo *)"
 }
 
 # --------------------------------------------------------------------------- system packages
@@ -460,7 +491,7 @@ write_conf() {
         echo "; written by scripts/lease.sh, do not edit (it is rewritten on every command)"
         echo "[options]"
         # (an Odoo installed with pip has no top-level addons/ folder)
-        echo "addons_path = $ODOO/odoo/addons,$([ -d "$ODOO/addons" ] && echo "$ODOO/addons,")$ROOT"
+        echo "addons_path = $ODOO/odoo/addons,$([ -d "$ODOO/addons" ] && echo "$ODOO/addons,")$OCA/odoo/addons,$ROOT"
         echo "data_dir = $DATA_DIR"
         [ -z "$DB_HOST" ] || echo "db_host = $DB_HOST"
         [ -z "$DB_PORT" ] || echo "db_port = $DB_PORT"
@@ -524,12 +555,14 @@ EOF
 }
 
 # Database with the addon's dependencies installed with demo data, reused while the
-# dependency list, Odoo's source, the requirements and the recipe are unchanged.
+# dependency list, Odoo's source, the requirements (OCA ones included) and the recipe
+# are unchanged.
 ensure_template() {
     local deps inputs name build logf t
     deps=$(addon_depends)
     inputs=$(printf '%s\n' "recipe=$TEMPLATE_RECIPE" "deps=$deps" "langs=$TEST_LANGS" \
-        "odoo=$ODOO $(odoo_fingerprint)" "venv=$(cat "$VENV/.lease-stamp")")
+        "odoo=$ODOO $(odoo_fingerprint)" "venv=$(cat "$VENV/.lease-stamp")" \
+        "oca=$(cat "$OCA/.lease-stamp")")
     if [ "$EXTERNAL_PG" = 1 ]; then
         # a shared server: the filestore of a template lives in this checkout only
         inputs+=$'\n'"server=$DB_HOST:$DB_PORT checkout=$(hostname):$ROOT"
