@@ -85,6 +85,13 @@ class TestContractIntegrityRpc(LeaseRpcCase, LeaseTestCase):
         self.assertRpcRefused(
             am, "lease.contract", "copy", contract.ids, default={"state": "active"}
         )
+        # Nor the contract number, at creation or later.
+        self.assertRpcRefused(
+            am, "lease.contract", "create", vals_list=[self._contract_vals(name="ZL-X")]
+        )
+        self.assertRpcRefused(
+            am, "lease.contract", "write", contract.ids, vals={"name": "ZL-X"}
+        )
         self.assertEqual(self._contract_count(), count, "nothing was created")
         self.assertFalse(
             self.env["lease.contract"].search_count(
@@ -108,6 +115,36 @@ class TestContractIntegrityRpc(LeaseRpcCase, LeaseTestCase):
         self.assertEqual(contract.state, "active")
         self.assertEqual(contract.activated_by_id, am)
         self.assertEqual(set(contract.installment_ids.mapped("state")), {"planned"})
+
+    def test_i1_invoice_links_not_given_by_context(self):
+        """Issue "Integrity" item 1: a default in the context does not link an invoice
+        to an installment, nor does an amendment change contracts (fixed field)."""
+        contract = self._active_contract()
+        line = contract.installment_ids[:1]
+        move_id = self.assertRpcOk(
+            self.finance_user,
+            "account.move",
+            "create",
+            vals_list=[{"move_type": "out_invoice", "partner_id": self.lessee.id}],
+            context={
+                "default_lease_installment_id": line.id,
+                "default_lease_contract_id": contract.id,
+                "default_lease_move_kind": "rent",
+            },
+        )
+        move = self.env["account.move"].browse(move_id)
+        self.assertFalse(move.lease_installment_id or move.lease_contract_id)
+        other = self._active_contract(partner_id=self.lessee2.id)
+        amendment = self._amendment(
+            self.account_manager, contract, kind="termination", reason="变更测试原因"
+        )
+        self.assertRpcRefused(
+            self.account_manager,
+            "lease.contract.amendment",
+            "write",
+            amendment.ids,
+            vals={"contract_id": other.id},
+        )
 
     def test_i1_installment_invoice_link_never_changes(self):
         """Issue "Integrity" items 1 and 3 (SPEC C2): the installment <-> invoice link,

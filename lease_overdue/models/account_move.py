@@ -62,6 +62,17 @@ class AccountMove(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._lease_refuse_links(vals)
+        if not self.env.su:
+            # A default in the context is no way around it either.
+            defaults = {f"default_{name}" for name in LEASE_MOVE_FIELDS}
+            if defaults.intersection(self.env.context):
+                self = self.with_context(  # noqa: PLW0642
+                    {
+                        key: value
+                        for key, value in self.env.context.items()
+                        if key not in defaults
+                    }
+                )
         return super().create(vals_list)
 
     def write(self, vals):

@@ -22,7 +22,6 @@ AMENDED_FIELDS = {
         "date_first_due",
         "currency_id",
         "company_id",
-        "name",
     ),
     "parties": (
         "partner_id",
@@ -417,12 +416,26 @@ class LeaseContract(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         lease_check_references(self, vals_list)
+        if not self.env.su and any(
+            vals.get("name", "/") not in ("/", False) for vals in vals_list
+        ):
+            self._lease_refuse_number()
         self.env["ir.sequence"]._lease_name_new("lease.contract", vals_list)
         return super().create(vals_list)
+
+    def _lease_refuse_number(self):
+        raise UserError(
+            self.env._(
+                "The contract number is given by the system when the contract is "
+                "created and never changes."
+            )
+        )
 
     def write(self, vals):
         lease_check_references(self, [vals])
         if not self.env.su:
+            if "name" in vals:
+                self._lease_refuse_number()
             locked = LOCKED_AFTER_ACTIVATION.intersection(vals)
             active = self.filtered(lambda contract: contract.state != "draft")
             if locked and active:

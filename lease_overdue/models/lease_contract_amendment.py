@@ -78,6 +78,7 @@ class LeaseContractAmendment(models.Model):
         "new_values",
         "approval_ids",
     )
+    _lease_fixed_fields = ("contract_id",)
     _lease_open_states = ("draft",)
     _lease_unlink_states = ("draft",)
 
