@@ -7,7 +7,7 @@
     "author": "lease_overdue developers",
     "website": "https://example.com/lease_overdue",
     "license": "LGPL-3",
-    "depends": ["account", "mail", "sms", "resource"],
+    "depends": ["account", "mail", "sms", "resource", "auditlog"],
     "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
         "security/lease_overdue_groups.xml",
@@ -59,6 +59,7 @@
         "reports/lease_document_templates.xml",
         "reports/lease_document_reports.xml",
         "views/res_partner_customer_file_views.xml",
+        "data/lease_auditlog_rule_data.xml",
     ],
     "demo": [
         "data/lease_overdue_demo_users.xml",

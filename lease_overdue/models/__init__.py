@@ -57,3 +57,5 @@ from . import mail_thread
 from . import lease_collection_case_tracking
 from . import res_partner_tracking
 from . import lease_contract_amendment
+from . import mail_message
+from . import auditlog_rule
