@@ -218,8 +218,8 @@ class TestSecurityVisibilityRpc(LeaseRpcCase, EscalationCase):
     # ------------------------------------------------------------------
     def test_a2_head_sees_and_reassigns_department_task(self):
         """A2 / issue 8 item 6: the head of asset management finds his collector's
-        escalation task and hands it to another collector; the ledger follows. Another
-        collector cannot take it over."""
+        escalation task and hands it to another collector; the ledger follows. Neither
+        the collector nor another collector can hand it over."""
         head = self.asset_head
         tasks = self._ids(
             head,
@@ -227,6 +227,14 @@ class TestSecurityVisibilityRpc(LeaseRpcCase, EscalationCase):
             [("lease_department", "=", "asset_management")],
         )
         self.assertIn(self.task.id, tasks)
+        # Nor does the collector hand his own task over: the ledger counts it for him.
+        self.assertRpcRefused(
+            self.collector,
+            "mail.activity",
+            "write",
+            self.task.ids,
+            vals={"user_id": self.collector2.id},
+        )
         self.assertRpcRefused(
             self.collector2,
             "mail.activity",
@@ -244,6 +252,64 @@ class TestSecurityVisibilityRpc(LeaseRpcCase, EscalationCase):
         self.assertEqual(self.task.user_id, self.collector2)
         self.assertEqual(self.task_log.user_id, self.collector2)
         self.assertEqual(self.task_log.state, "open")
+
+    def test_a2_business_head_reassigns_task_on_case_he_cannot_edit(self):
+        """A2 / issue 8 item 6: the business head reassigns an account manager's
+        escalation task on a collection case, which he may read but not edit; a fellow
+        account manager cannot take it over."""
+        rule = self._rule("d9_t2_assessment")
+        visit = self.Activity.create(
+            {
+                "res_model_id": self.env["ir.model"]._get_id("lease.collection.case"),
+                "res_id": self.case.id,
+                "activity_type_id": rule.activity_type_id.id,
+                "summary": "Assess the lessee",
+                "user_id": self.account_manager.id,
+                "lease_escalation_rule_id": rule.id,
+                "lease_role_code": "account_manager",
+                "lease_department": "business",
+            }
+        )
+        log = self.Log.create(
+            {
+                "rule_id": rule.id,
+                "res_model": "lease.collection.case",
+                "res_id": self.case.id,
+                "case_id": self.case.id,
+                "contract_id": self.contract_a.id,
+                "period": "once",
+                "role_code": "account_manager",
+                "department": "business",
+                "user_id": self.account_manager.id,
+                "date": self.offset(20),
+                "activity_id": visit.id,
+            }
+        )
+        self.assertFalse(
+            self.case.with_user(self.business_head).has_access("write"),
+            "the point of this test: the head cannot edit the case itself",
+        )
+        self.assertIn(
+            visit.id,
+            self._ids(self.business_head, "mail.activity", [("id", "=", visit.id)]),
+        )
+        self.assertRpcRefused(
+            self.account_manager2,
+            "mail.activity",
+            "write",
+            visit.ids,
+            vals={"user_id": self.account_manager2.id},
+        )
+        self.assertRpcOk(
+            self.business_head,
+            "mail.activity",
+            "write",
+            visit.ids,
+            vals={"user_id": self.team_lead.id},
+        )
+        self.assertEqual(visit.user_id, self.team_lead)
+        self.assertEqual(log.user_id, self.team_lead)
+        self.assertIn(self.team_lead.partner_id, self.case.message_partner_ids)
 
     # ------------------------------------------------------------------
     # F4: nobody archives or deletes an escalation task

@@ -2,6 +2,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.fields import Domain
 
 from .lease_escalation_role import DEPARTMENTS
 from .lease_escalation_rule import contract_priority
@@ -160,6 +161,53 @@ class MailActivity(models.Model):
             )
         return tasks
 
+    # ------------------------------------------------------------------
+    # A head sees his department's tasks (SPEC A2)
+    # ------------------------------------------------------------------
+    # Odoo shows someone else's activity only to who may edit the record it is on
+    # (``_mail_post_access``); a head reads his department's cases without editing them,
+    # so his department's tasks are added to what Odoo lets him see.
+    def _check_access(self, operation):
+        result = super()._check_access(operation)
+        if not result or operation != "read" or self.env.su:
+            return result
+        headed = self._lease_headed_departments()
+        if not headed:
+            return result
+        forbidden = result[0]
+        seen = forbidden.sudo().filtered(lambda a: a.lease_department in headed)
+        if not seen:
+            return result
+        forbidden -= self.browse(seen.ids)
+        if not forbidden:
+            return None
+        return forbidden, lambda: forbidden._make_access_error(operation)
+
+    @api.model
+    def _search(
+        self, domain, offset=0, limit=None, order=None, *, bypass_access=False, **kwargs
+    ):
+        headed = not (self.env.su or bypass_access) and self._lease_headed_departments()
+        if not headed:
+            return super()._search(
+                domain, offset, limit, order, bypass_access=bypass_access, **kwargs
+            )
+        visible = super()._search(domain, **kwargs)
+        department = super()._search(
+            Domain(domain) & Domain("lease_department", "in", sorted(headed)),
+            bypass_access=True,
+            **kwargs,
+        )
+        ids = set(self.browse(visible).ids) | set(self.browse(department).ids)
+        return super()._search(
+            [("id", "in", sorted(ids))],
+            offset,
+            limit,
+            order,
+            bypass_access=True,
+            **kwargs,
+        )
+
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.su and any(
@@ -175,6 +223,20 @@ class MailActivity(models.Model):
             return super().write(vals)
         tasks = self._lease_check_task_write(vals)
         headed = self._lease_headed_departments()
+        if "user_id" in vals and tasks:
+            others = tasks.sudo().filtered(
+                lambda a: (
+                    a.lease_department not in headed and a.user_id.id != vals["user_id"]
+                )
+            )
+            if others:
+                raise UserError(
+                    self.env._(
+                        "Only the head of the department reassigns an escalation task "
+                        "(%(task)s): the compliance ledger counts it for its assignee.",
+                        task=others[0].display_name,
+                    )
+                )
         if (
             "user_id" in vals
             and headed
