@@ -19,6 +19,6 @@ class ResCompany(models.Model):
     lease_four_eyes = fields.Boolean(
         "Four-Eyes Approvals",
         default=True,
-        help="Whoever prepares or submits a document never approves or signs it "
-        "(issue Integrity, SPEC A3).",
+        help="Whoever prepares or submits a collection document never approves or "
+        "signs it.",
     )
