@@ -76,6 +76,39 @@ class TestSecurityVisibilityRpc(LeaseRpcCase, EscalationCase):
         )
         return {row["id"] for row in rows}
 
+    def _department_task(self, user, department):
+        """An escalation task of ``department`` for ``user`` on the case, with its
+        ledger row, as the job schedules them on later days."""
+        rule = self._rule("d9_t2_assessment")
+        task = self.Activity.create(
+            {
+                "res_model_id": self.env["ir.model"]._get_id("lease.collection.case"),
+                "res_id": self.case.id,
+                "activity_type_id": rule.activity_type_id.id,
+                "summary": "Assess the lessee",
+                "user_id": user.id,
+                "lease_escalation_rule_id": rule.id,
+                "lease_role_code": "account_manager",
+                "lease_department": department,
+            }
+        )
+        log = self.Log.create(
+            {
+                "rule_id": rule.id,
+                "res_model": "lease.collection.case",
+                "res_id": self.case.id,
+                "case_id": self.case.id,
+                "contract_id": self.contract_a.id,
+                "period": "once",
+                "role_code": "account_manager",
+                "department": department,
+                "user_id": user.id,
+                "date": self.offset(20),
+                "activity_id": task.id,
+            }
+        )
+        return task, log
+
     def test_fixture(self):
         """The fixture is what the tests below rely on: both lessees invoiced and paid in
         part, a collector's escalation task with its open ledger row."""
@@ -257,34 +290,7 @@ class TestSecurityVisibilityRpc(LeaseRpcCase, EscalationCase):
         """A2 / issue 8 item 6: the business head reassigns an account manager's
         escalation task on a collection case, which he may read but not edit; a fellow
         account manager cannot take it over."""
-        rule = self._rule("d9_t2_assessment")
-        visit = self.Activity.create(
-            {
-                "res_model_id": self.env["ir.model"]._get_id("lease.collection.case"),
-                "res_id": self.case.id,
-                "activity_type_id": rule.activity_type_id.id,
-                "summary": "Assess the lessee",
-                "user_id": self.account_manager.id,
-                "lease_escalation_rule_id": rule.id,
-                "lease_role_code": "account_manager",
-                "lease_department": "business",
-            }
-        )
-        log = self.Log.create(
-            {
-                "rule_id": rule.id,
-                "res_model": "lease.collection.case",
-                "res_id": self.case.id,
-                "case_id": self.case.id,
-                "contract_id": self.contract_a.id,
-                "period": "once",
-                "role_code": "account_manager",
-                "department": "business",
-                "user_id": self.account_manager.id,
-                "date": self.offset(20),
-                "activity_id": visit.id,
-            }
-        )
+        visit, log = self._department_task(self.account_manager, "business")
         self.assertFalse(
             self.case.with_user(self.business_head).has_access("write"),
             "the point of this test: the head cannot edit the case itself",
@@ -352,6 +358,7 @@ class TestSecurityVisibilityRpc(LeaseRpcCase, EscalationCase):
         self.assertFalse(self.task.active)
         self.assertEqual(self.task_log.state, "done")
         self.assertTrue(self.task_log.date_done)
+        self.assertEqual(self.task_log.done_by_id, self.collector)
         # A done task is not revived by unarchiving it either.
         self.assertRpcRefused(
             self.collector,
@@ -361,6 +368,21 @@ class TestSecurityVisibilityRpc(LeaseRpcCase, EscalationCase):
             vals={"active": True},
             context={"active_test": False},
         )
+
+    def test_f4_only_assignee_or_head_marks_done(self):
+        """F4 / issue 8 item 1: the collector may edit his case, yet he cannot mark the
+        account manager's task on it done (the ledger would say the manager did it)."""
+        visit, log = self._department_task(self.account_manager, "business")
+        self.assertTrue(self.case.with_user(self.collector).has_access("write"))
+        for method in ("action_done", "action_feedback"):
+            self.assertRpcRefused(self.collector, "mail.activity", method, visit.ids)
+        self.assertTrue(visit.active)
+        self.assertEqual(log.state, "open")
+        self.assertRpcOk(
+            self.business_head, "mail.activity", "action_feedback", visit.ids
+        )
+        self.assertEqual(log.state, "done")
+        self.assertEqual(log.done_by_id, self.business_head)
 
     def test_f4_cancel_with_reason(self):
         """F4 / issue 8 item 6: cancelling needs a reason, is the assignee's or his

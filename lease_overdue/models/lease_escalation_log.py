@@ -39,6 +39,7 @@ class LeaseEscalationLog(models.Model):
         "date_done",
         "state",
         "done_late",
+        "done_by_id",
         "cancel_reason",
         "cancelled_by_id",
     )
@@ -93,6 +94,7 @@ class LeaseEscalationLog(models.Model):
         index=True,
     )
     done_late = fields.Boolean(readonly=True, index=True)
+    done_by_id = fields.Many2one("res.users", "Done By", readonly=True)
     cancel_reason = fields.Text("Cancellation Reason", readonly=True)
     cancelled_by_id = fields.Many2one("res.users", "Cancelled By", readonly=True)
     is_overdue = fields.Boolean(
@@ -126,8 +128,9 @@ class LeaseEscalationLog(models.Model):
         ``mail.activity._action_done`` once Odoo let the user mark the task done."""
         todo = self.sudo().filtered(lambda log: log.state == "open")
         late = todo.filtered(lambda log: log.date_deadline and log.date_deadline < day)
-        late.write({"state": "done", "date_done": day, "done_late": True})
-        (todo - late).write({"state": "done", "date_done": day})
+        vals = {"state": "done", "date_done": day, "done_by_id": self.env.uid}
+        late.write(dict(vals, done_late=True))
+        (todo - late).write(vals)
 
     def _lease_close(self, state, reason=False):
         """Close the open rows as ``cancelled`` (with the reason and who cancelled) or

@@ -343,7 +343,24 @@ class MailActivity(models.Model):
 
     def _action_done(self, feedback=False, attachment_ids=None):
         """A collection call or visit marked done logs its collection record (SPEC F1);
-        the task's ledger rows say done, on time or late (SPEC F4)."""
+        the task's ledger rows say done, on time or late, and by whom (SPEC F4). An
+        escalation task is marked done by its assignee or the head of its department."""
+        if not self.env.su:
+            self.check_access("write")
+            headed = self._lease_headed_departments()
+            for task in self._lease_escalation_tasks().sudo():
+                if (
+                    task.user_id != self.env.user
+                    and task.lease_department not in headed
+                ):
+                    raise UserError(
+                        self.env._(
+                            "Only %(user)s or the head of the department can mark "
+                            "%(task)s done.",
+                            user=task.user_id.name or "-",
+                            task=task.display_name,
+                        )
+                    )
         self._lease_open_logs()._mark_done(fields.Date.context_today(self))
         vals_list = []
         now = fields.Datetime.now()
