@@ -239,11 +239,19 @@ class LeaseCollectionCase(models.Model):
                 for case_id in case_ids
             ]
             tier = self.env["lease.overdue.tier"].browse(tier_id)
-            for case in cases:
-                if tier and (
-                    not case.max_tier_id or tier.days_min > case.max_tier_id.days_min
-                ):
-                    case.max_tier_id = tier
+            # one write for the cases reaching a new highest tier (a write per case
+            # cost a query per case once the writes of cases are audited)
+            raised = cases.filtered(
+                lambda case, tier=tier: (
+                    tier
+                    and (
+                        not case.max_tier_id
+                        or tier.days_min > case.max_tier_id.days_min
+                    )
+                )
+            )
+            if raised:
+                raised.write({"max_tier_id": tier.id})
         if history:
             self.env["lease.case.tier.history"].create(history)
         self.env.flush_all()
