@@ -20,7 +20,7 @@ from dateutil.relativedelta import relativedelta
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 
 _logger = logging.getLogger(__name__)
@@ -351,6 +351,22 @@ class LeaseEscalationRule(models.Model):
                 raise ValidationError(
                     self.env._("Rule %(rule)s: write the SMS text.", rule=rule.name)
                 )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_logged(self):
+        """A rule that acted is part of the compliance record (F4): archive it."""
+        logged = (
+            self.env["lease.escalation.log"]
+            .sudo()
+            .search_count([("rule_id", "in", self.ids)], limit=1)
+        )
+        if logged:
+            raise UserError(
+                self.env._(
+                    "This escalation rule has already acted: its tasks are in the "
+                    "escalation log. Archive the rule instead of deleting it."
+                )
+            )
 
     def action_view_logs(self):
         self.ensure_one()
