@@ -114,7 +114,9 @@ class LeaseDocument(models.Model):
     def _lease_signature_lines(self):
         """Approval decisions of the current round, in order (countersignatures)."""
         self.ensure_one()
-        return self.approval_ids.sudo().sorted(lambda line: (line.sequence, line.id))
+        return self.sudo().review_ids.sorted(
+            lambda review: (review.sequence, review.id)
+        )
 
     @api.model
     def _lease_report_for_kind(self, kind):
