@@ -255,7 +255,8 @@ class LeaseApprovalMixin(models.AbstractModel):
                 )
             )
         open_reviews = self.review_ids.filtered(lambda r: r.status in OPEN)
-        self._lease_check_four_eyes(user)
+        if open_reviews.definition_id.filtered("exclude_requester"):
+            self._lease_check_four_eyes(user)
         if not open_reviews.filtered(lambda r: user in r.reviewer_ids):
             raise AccessError(
                 self.env._(

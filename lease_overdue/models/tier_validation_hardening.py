@@ -105,15 +105,17 @@ class TierReview(models.Model):
 
     def _get_reviewers(self):
         reviewers = super()._get_reviewers()
-        if (
-            self.definition_id.exclude_requester
-            and self.model
-            and self.res_id
-            and self.model in self.env
-        ):
-            record = self.env[self.model].sudo().browse(self.res_id)
-            if hasattr(record, "_lease_four_eyes_excluded") and record.exists():
-                reviewers -= record._lease_four_eyes_excluded()
+        if not (self.model and self.res_id and self.model in self.env):
+            return reviewers
+        record = self.env[self.model].sudo().browse(self.res_id)
+        if not (hasattr(record, "_lease_four_eyes_excluded") and record.exists()):
+            return reviewers
+        # Our records: four-eyes is ours (company switch, preparer and submitter),
+        # not OCA's filter on the requester alone.
+        candidates = self.reviewer_id | self.reviewer_group_id.user_ids
+        reviewers |= self.requested_by & candidates
+        if self.definition_id.exclude_requester:
+            reviewers -= record._lease_four_eyes_excluded()
         return reviewers
 
 
