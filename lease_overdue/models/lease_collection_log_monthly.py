@@ -280,6 +280,19 @@ class LeaseCollectionLogMonthly(models.Model):
         return True
 
     # Hooks of lease.approval.mixin ----------------------------------------
+    def _lease_before_decision(self, review, approve, comment):
+        # Whatever the door (Sign buttons, Approve, OCA's validate_tier): at month end.
+        today = fields.Date.context_today(self)
+        if today < self.date_to:
+            raise UserError(
+                self.env._(
+                    "The monthly collection log %(month)s is signed at month end: not before "
+                    "%(date)s.",
+                    month=self.name,
+                    date=fields.Date.to_string(self.date_to),
+                )
+            )
+
     def _lease_signature_values(self, review):
         prefix = {"asset_management": "am", "risk_management": "risk"}.get(
             review.lease_role
