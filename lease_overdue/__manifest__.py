@@ -7,7 +7,14 @@
     "author": "lease_overdue developers",
     "website": "https://example.com/lease_overdue",
     "license": "LGPL-3",
-    "depends": ["account", "mail", "sms", "resource", "auditlog"],
+    "depends": [
+        "account",
+        "mail",
+        "sms",
+        "resource",
+        "auditlog",
+        "base_tier_validation",
+    ],
     "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
         "security/lease_overdue_groups.xml",
@@ -46,6 +53,7 @@
         "views/lease_kpi_views.xml",
         "views/lease_overdue_report_menus.xml",
         "data/lease_document_data.xml",
+        "data/lease_approval_circuit_data.xml",
         "security/lease_document_rules.xml",
         "views/lease_document_views.xml",
         "views/lease_legal_case_views.xml",

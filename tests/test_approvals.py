@@ -20,7 +20,7 @@ class TestApprovals(LeaseDocumentCase):
         for role in roles:
             with self.assertRaises(REFUSED, msg=f"{role} must be refused"):
                 getattr(self._as(role, doc), method)(comment="ok")
-        self.assertFalse(doc.approval_ids.filtered(lambda line: line.user_id & users))
+        self.assertFalse(doc.review_ids.filtered(lambda review: review.done_by & users))
 
     def test_e3_a2_notice_signed_by_asset_management_head_only(self):
         """E3/A2/A3: the rent collection notice (day 8-15) is signed by the head of asset
@@ -55,7 +55,7 @@ class TestApprovals(LeaseDocumentCase):
         ):
             with self.assertRaises(REFUSED, msg=f"{role} must not sign the notice"):
                 self._as(role, notice).action_approve()
-        self.assertEqual(notice.approval_ids.mapped("decision"), ["pending"])
+        self.assertEqual(notice.review_ids.mapped("lease_decision"), ["pending"])
         with self.assertRaises(UserError):
             collector.action_issue()  # E3: not signed yet
         self.assertTrue(self._as("am_head", notice).can_approve)
@@ -74,11 +74,11 @@ class TestApprovals(LeaseDocumentCase):
         )
 
         self._as("am_head", notice).action_approve()
-        line = notice.approval_ids
+        review = notice.review_ids
         self.assertEqual(
-            (line.decision, line.user_id), ("approve", self.users["am_head"])
+            (review.lease_decision, review.done_by), ("approve", self.users["am_head"])
         )
-        self.assertTrue(line.date)
+        self.assertTrue(review.reviewed_date)
         self.assertEqual(notice.state, "approved")
         self.assertEqual(notice.signed_by_id, self.users["am_head"])
         self.assertTrue(notice.date_signed)
@@ -137,13 +137,13 @@ class TestApprovals(LeaseDocumentCase):
         self._as("am_head", notice).write({"decision_comment": "Wrong deadline"})
         self._as("am_head", notice).action_refuse()
         self.assertEqual(notice.state, "refused")
-        self.assertEqual(notice.approval_ids.comment, "Wrong deadline")
+        self.assertEqual(notice.review_ids.comment, "Wrong deadline")
         self.assertFalse(notice.decision_comment)
         self._as("collector", notice).action_reset_draft()
         self.assertEqual(notice.state, "draft")
-        self.assertEqual(notice.approval_ids.decision, "pending")
-        self.assertEqual(notice.approval_history_ids.decision, "refuse")
-        self.assertEqual(notice.approval_history_ids.user_id, self.users["am_head"])
+        self.assertFalse(notice.review_ids, "a new round opens at the next submission")
+        self.assertEqual(notice.approval_history_ids.lease_decision, "refuse")
+        self.assertEqual(notice.approval_history_ids.done_by, self.users["am_head"])
         self._as("collector", notice).write({"date_deadline": DUE + timedelta(days=30)})
         self._as("collector", notice).action_submit()
         self._as("am_head", notice).action_approve()
@@ -160,7 +160,7 @@ class TestApprovals(LeaseDocumentCase):
         self.assertEqual(report.inspection_id.contract_id, case.contract_id)
         self._as("collector", report).action_submit()
         self.assertEqual(
-            set(report.approval_ids.mapped("role")),
+            set(report.review_ids.mapped("lease_role")),
             {"asset_management", "risk_management", "business"},
         )
         self._refused_to(
@@ -175,7 +175,7 @@ class TestApprovals(LeaseDocumentCase):
         self._as("am_head", report).action_approve()
         self.assertEqual(report.state, "approved")
         self.assertEqual(
-            report.approval_ids.mapped("user_id"),
+            report.review_ids.mapped("done_by"),
             self.users["am_head"] | self.users["risk_head"] | self.users["biz_head"],
         )
 
@@ -295,7 +295,7 @@ class TestApprovals(LeaseDocumentCase):
             ]
             request.action_submit()
             self.assertEqual(
-                request.approval_ids.mapped("role"),
+                request.review_ids.mapped("lease_role"),
                 ["review_committee", "general_manager"],
             )
             with self.assertRaises(UserError):
@@ -309,8 +309,8 @@ class TestApprovals(LeaseDocumentCase):
             self._as("gm", request).action_approve()
         self.assertEqual(request.state, "approved")
         self.assertEqual(request.signed_by_id, self.users["gm"])
-        committee_line, gm_line = request.approval_ids.sorted("sequence")
-        self.assertLessEqual(committee_line.date, gm_line.date)
+        committee_review, gm_review = request.review_ids.sorted("sequence")
+        self.assertLessEqual(committee_review.reviewed_date, gm_review.reviewed_date)
         self.assertEqual(case.deferral_until, end)
         with self._on(60):
             self.assertFalse(

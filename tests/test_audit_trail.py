@@ -23,7 +23,6 @@ SENSITIVE_MODELS = (
     "lease.installment",
     "lease.collection.case",
     "lease.document",
-    "lease.document.approval",
     "lease.legal.case",
     "lease.disposal",
     "lease.payment.promise",
@@ -36,8 +35,6 @@ SENSITIVE_MODELS = (
     "lease.amount.band",
     "lease.escalation.log",
     "lease.contract.amendment",
-    "lease.contract.amendment.rule",
-    "lease.document.approval.rule",
 )
 
 

@@ -295,7 +295,7 @@ class TestContractIntegrityRpc(LeaseRpcCase, LeaseTestCase):
         contract.invalidate_recordset()
         self.assertEqual(amendment.state, "applied")
         self.assertEqual(contract.penalty_rate, 0.0002)
-        self.assertEqual(amendment.approval_ids.user_id, self.finance_head)
+        self.assertEqual(amendment.review_ids.done_by, self.finance_head)
         bodies = " ".join(contract.message_ids.mapped("body"))
         self.assertIn("0.0005", bodies)
         self.assertIn("0.0002", bodies)
@@ -404,16 +404,17 @@ class TestContractIntegrityRpc(LeaseRpcCase, LeaseTestCase):
         self.assertEqual(lines[11].amount_principal, 12000.0)
         self.assertEqual(lines[11].date_due, date(2027, 1, 15))
         self.assertEqual(
-            amendment.approval_ids.sorted("sequence").user_id, self.biz_head | self.gm
+            amendment.review_ids.sorted("sequence").done_by, self.biz_head | self.gm
         )
         self.assertIn("12000.0", amendment.new_values)
 
     def test_i3_circuit_configurable(self):
         """Issue "Integrity" item 3: a configured circuit replaces the default one (here
         the general manager approves penalty waivers instead of the finance head)."""
-        self.env["lease.contract.amendment.rule"].create(
-            {"kind": "penalty", "group_id": self.env.ref(GROUP + "general_manager").id}
-        )
+        # The circuit is the amendment's tier definitions (one approval mechanism).
+        self.env.ref(
+            "lease_overdue.circuit_amend_penalty_finance"
+        ).reviewer_group_id = self.env.ref(GROUP + "general_manager")
         contract = self._active_contract()
         amendment = self._amendment(
             self.account_manager, contract, kind="penalty", new_penalty_rate=0.0001
@@ -493,8 +494,16 @@ class TestContractIntegrityRpc(LeaseRpcCase, LeaseTestCase):
             "action_submit",
             amendment.ids,
         )
-        self.assertRpcOk(
+        # A refusal needs a reason (one approval mechanism).
+        self.assertRpcRefused(
             self.biz_head, "lease.contract.amendment", "action_refuse", amendment.ids
+        )
+        self.assertRpcOk(
+            self.biz_head,
+            "lease.contract.amendment",
+            "action_refuse",
+            amendment.ids,
+            comment="不符合提前结清条件",
         )
         self.assertEqual(amendment.state, "refused")
         self.assertRpcRefused(

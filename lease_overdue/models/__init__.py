@@ -1,4 +1,5 @@
 from . import lease_guard_mixin
+from . import lease_approval_mixin
 from . import ir_attachment
 from . import lease_overdue_tier
 from . import res_company
@@ -37,8 +38,6 @@ from . import lease_kpi_report
 from . import lease_collector_target
 from . import lease_kpi_dashboard
 from . import lease_document
-from . import lease_document_approval
-from . import lease_document_approval_rule
 from . import lease_legal_case
 from . import lease_disposal
 from . import lease_disposal_line
@@ -59,3 +58,4 @@ from . import res_partner_tracking
 from . import lease_contract_amendment
 from . import mail_message
 from . import auditlog_rule
+from . import tier_validation_hardening

@@ -11,6 +11,7 @@ REPORT_TEMPLATE = "lease_overdue.collection_log_monthly"
 # Fields the signing and archiving steps write themselves.
 WORKFLOW_FIELDS = {
     "state",
+    "review_ids",
     "record_ids",
     "datetime_from",
     "datetime_to",
@@ -35,6 +36,7 @@ class LeaseCollectionLogMonthly(models.Model):
     _description = "Monthly Collection Log"
     _inherit = [
         "lease.guard.mixin",
+        "lease.approval.mixin",
         "mail.thread",
         "mail.activity.mixin",
         "lease.report.archive.mixin",
@@ -43,8 +45,14 @@ class LeaseCollectionLogMonthly(models.Model):
     # head has signed, nothing changes (D9 L178, SPEC F2, A3).
     _lease_guarded_fields = tuple(sorted(WORKFLOW_FIELDS))
     _lease_fixed_fields = ("company_id", "date_month")
+    _lease_frozen_writable = ("decision_comment",)
     _order = "date_from desc, id desc"
     _check_company_auto = True
+    # The two signatures are the log's approval circuit (lease.approval.mixin): one
+    # tier definition per head, in any order (D9 L178 imposes none).
+    _state_from = ["signing"]
+    _state_to = ["signed"]
+    _cancel_state = "cancelled"  # a log is never cancelled
 
     name = fields.Char(compute="_compute_month", store=True, readonly=True)
     date_month = fields.Date(
@@ -200,7 +208,7 @@ class LeaseCollectionLogMonthly(models.Model):
     def action_sign_asset_management(self):
         """Signature of the head of asset management (D9 L178)."""
         return self._sign(
-            "am",
+            "asset_management",
             "lease_overdue.group_asset_management_head",
             self.env._("head of asset management"),
         )
@@ -208,12 +216,14 @@ class LeaseCollectionLogMonthly(models.Model):
     def action_sign_risk_management(self):
         """Signature of the head of risk management (D9 L178)."""
         return self._sign(
-            "risk",
+            "risk_management",
             "lease_overdue.group_risk_management_head",
             self.env._("head of risk management"),
         )
 
-    def _sign(self, prefix, group, role):
+    def _sign(self, role_key, group, role):
+        """A head signs his part: the first signature opens the log's approval round
+        (lease.approval.mixin); each signature is that head's approval."""
         if not self.env.user.has_group(group):
             raise AccessError(
                 self.env._(
@@ -223,7 +233,9 @@ class LeaseCollectionLogMonthly(models.Model):
             )
         today = fields.Date.context_today(self)
         for log in self:
-            if log[f"{prefix}_signed_by_id"]:
+            if log.state not in ("draft", "signing") or log.review_ids.filtered(
+                lambda r, k=role_key: r.lease_role == k and r.status == "approved"
+            ):
                 raise UserError(
                     self.env._(
                         "The monthly collection log %(month)s is already signed by the %(role)s.",
@@ -240,16 +252,21 @@ class LeaseCollectionLogMonthly(models.Model):
                         date=fields.Date.to_string(log.date_to),
                     )
                 )
-            if not log._is_signed():
+            if log.state == "draft":
                 log.action_refresh()
-            other = "risk" if prefix == "am" else "am"
-            log.sudo().write(
-                {
-                    f"{prefix}_signed_by_id": self.env.uid,
-                    f"{prefix}_signed_date": fields.Datetime.now(),
-                    "state": "signed" if log[f"{other}_signed_by_id"] else "signing",
-                }
+                log.sudo().write({"state": "signing"})
+                if log._lease_request_approvals():
+                    raise UserError(
+                        self.env._(
+                            "The signature circuit of the monthly collection log is "
+                            "missing: ask the configuration manager to restore it "
+                            "(Configuration > Approval Circuits)."
+                        )
+                    )
+            reviews = log._lease_current_reviews(self.env.user).filtered(
+                lambda r, k=role_key: r.lease_role == k
             )
+            log._lease_decide(True, reviews=reviews or log.env["tier.review"])
             log.message_post(
                 body=self.env._(
                     "Signed by the %(role)s %(user)s.",
@@ -261,6 +278,31 @@ class LeaseCollectionLogMonthly(models.Model):
                 ["mail.mail_activity_data_todo"], user_id=self.env.uid
             )
         return True
+
+    # Hooks of lease.approval.mixin ----------------------------------------
+    def _lease_before_decision(self, review, approve, comment):
+        # Whatever the door (Sign buttons, Approve, OCA's validate_tier): at month end.
+        today = fields.Date.context_today(self)
+        if today < self.date_to:
+            raise UserError(
+                self.env._(
+                    "The monthly collection log %(month)s is signed at month end: not before "
+                    "%(date)s.",
+                    month=self.name,
+                    date=fields.Date.to_string(self.date_to),
+                )
+            )
+
+    def _lease_signature_values(self, review):
+        prefix = {"asset_management": "am", "risk_management": "risk"}.get(
+            review.lease_role
+        )
+        if not prefix:
+            return {}
+        return {
+            f"{prefix}_signed_by_id": review.done_by.id,
+            f"{prefix}_signed_date": review.reviewed_date,
+        }
 
     def action_archive_pdf(self):
         """Risk management archives the signed log as PDF (D9 L178: 由风险管理部存档)."""

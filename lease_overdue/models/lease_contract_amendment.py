@@ -13,20 +13,10 @@ AMENDMENT_KINDS = [
     ("termination", "Termination"),
     ("early_close", "Early Closing"),
 ]
-# Default approval circuits (issue "Integrity" item 3): the finance head waives or
-# reduces penalty interest; the business head then the general manager approve the
-# rest. lease.contract.amendment.rule replaces a kind's circuit when it has rules.
-_BUSINESS_THEN_GM = (
-    "lease_overdue.group_business_head",
-    "lease_overdue.group_general_manager",
-)
-DEFAULT_CIRCUITS = {
-    "penalty": ("lease_overdue.group_finance_head",),
-    "terms": _BUSINESS_THEN_GM,
-    "parties": _BUSINESS_THEN_GM,
-    "termination": _BUSINESS_THEN_GM,
-    "early_close": _BUSINESS_THEN_GM,
-}
+# Approval circuits (issue "Integrity" item 3): tier definitions of
+# lease.contract.amendment (data/lease_approval_circuit_data.xml, configurable): the
+# finance head waives or reduces penalty interest; the business head then the general
+# manager approve the rest.
 # The contract fields a parties/people amendment changes: amendment field -> contract's.
 PARTY_FIELDS = {
     "new_partner_id": "partner_id",
@@ -39,22 +29,6 @@ PARTY_FIELDS = {
 REASON_MAX = 2000
 
 
-class LeaseContractAmendmentRule(models.Model):
-    """One step of the approval circuit of a kind of amendment (configuration)."""
-
-    _name = "lease.contract.amendment.rule"
-    _description = "Contract Amendment Approval Step"
-    _order = "kind, sequence, id"
-
-    kind = fields.Selection(AMENDMENT_KINDS, required=True, index=True)
-    sequence = fields.Integer(default=10, help="Lower sequences approve first.")
-    group_id = fields.Many2one(
-        "res.groups", "Approver Group", required=True, ondelete="cascade"
-    )
-    company_id = fields.Many2one("res.company", help="Empty: every company.")
-    active = fields.Boolean(default=True)
-
-
 class LeaseContractAmendment(models.Model):
     """A change of an active contract's money, schedule, parties or people, or its
     termination or early closing: prepared with a reason, approved by a configurable
@@ -63,7 +37,7 @@ class LeaseContractAmendment(models.Model):
     refused; this is the only door."""
 
     _name = "lease.contract.amendment"
-    _inherit = ["lease.guard.mixin", "mail.thread"]
+    _inherit = ["lease.guard.mixin", "lease.approval.mixin", "mail.thread"]
     _description = "Contract Amendment"
     _order = "id desc"
     _check_company_auto = True
@@ -76,10 +50,15 @@ class LeaseContractAmendment(models.Model):
         "date_applied",
         "old_values",
         "new_values",
-        "approval_ids",
+        "review_ids",
     )
+    # Approval circuit (lease.approval.mixin); an amendment is never cancelled.
+    _state_from = ["submitted"]
+    _state_to = ["approved"]
+    _cancel_state = "cancelled"
     _lease_fixed_fields = ("contract_id",)
     _lease_open_states = ("draft",)
+    _lease_frozen_writable = ("decision_comment",)
     _lease_unlink_states = ("draft",)
 
     contract_id = fields.Many2one(
@@ -155,12 +134,6 @@ class LeaseContractAmendment(models.Model):
     new_risk_officer_id = fields.Many2one("res.users", "New Risk Officer")
     new_collector_id = fields.Many2one("res.users", "New Collector")
 
-    approval_ids = fields.One2many(
-        "lease.contract.amendment.approval", "amendment_id", "Approvals", readonly=True
-    )
-    next_group_id = fields.Many2one(
-        "res.groups", "Awaiting", compute="_compute_next_group"
-    )
     old_values = fields.Text(readonly=True, copy=False)
     new_values = fields.Text(readonly=True, copy=False)
 
@@ -171,12 +144,6 @@ class LeaseContractAmendment(models.Model):
             amendment.display_name = (
                 f"{amendment.contract_id.name or ''} - {kinds.get(amendment.kind, '')}"
             )
-
-    @api.depends("state", "approval_ids.state")
-    def _compute_next_group(self):
-        for amendment in self:
-            line = amendment._lease_pending_approval()
-            amendment.next_group_id = line.group_id
 
     @api.constrains("reason", "new_penalty_rate", "new_financed_amount")
     def _check_plausible(self):
@@ -374,45 +341,19 @@ class LeaseContractAmendment(models.Model):
     # ------------------------------------------------------------------
     # Approval circuit: the one place to swap for base_tier_validation later.
     # ------------------------------------------------------------------
-    def _lease_approval_groups(self):
-        """The ordered approver groups of this amendment's kind and company."""
+    # Hooks of lease.approval.mixin ----------------------------------------
+    def _lease_preparers(self):
         self.ensure_one()
-        rules = (
-            self.env["lease.contract.amendment.rule"]
-            .sudo()
-            .search(
-                [
-                    ("kind", "=", self.kind),
-                    ("company_id", "in", [self.company_id.id, False]),
-                ]
-            )
-        )
-        if rules:
-            return list(rules.group_id)
-        return [self.env.ref(xmlid) for xmlid in DEFAULT_CIRCUITS[self.kind]]
+        people = self.create_uid | self.prepared_by_id
+        return people.filtered(lambda user: not user._is_superuser())
 
-    def _lease_pending_approval(self):
-        self.ensure_one()
-        if self.state != "submitted":
-            return self.env["lease.contract.amendment.approval"]
-        return self.approval_ids.filtered(lambda a: a.state == "pending").sorted(
-            "sequence"
-        )[:1]
+    def _lease_four_eyes_excluded(self):
+        # Four eyes on amendments is not a company option (issue 8, item 3).
+        return self._lease_preparers()
 
-    def _lease_decide(self, approve):
-        """Record the current user's decision on the pending step, after checking it is
-        his to take: in the step's group, neither the preparer (four eyes) nor the
-        approver of an earlier step."""
+    def _lease_check_four_eyes(self, user):
         self.ensure_one()
-        user = self.env.user
-        step = self._lease_pending_approval()
-        if not step:
-            raise UserError(
-                self.env._(
-                    "%(amendment)s awaits no approval.", amendment=self.display_name
-                )
-            )
-        if user == self.prepared_by_id:
+        if user in self._lease_four_eyes_excluded():
             raise AccessError(
                 self.env._(
                     "%(user)s prepared %(amendment)s: the preparer never approves his "
@@ -421,15 +362,10 @@ class LeaseContractAmendment(models.Model):
                     amendment=self.display_name,
                 )
             )
-        if step.group_id not in user.all_group_ids:
-            raise AccessError(
-                self.env._(
-                    "%(amendment)s awaits the approval of %(group)s.",
-                    amendment=self.display_name,
-                    group=step.group_id.full_name,
-                )
-            )
-        if user in self.approval_ids.user_id:
+
+    def _lease_before_decision(self, review, approve, comment):
+        user = self.env.user
+        if user in self.review_ids.done_by:
             raise AccessError(
                 self.env._(
                     "%(user)s already approved an earlier step of %(amendment)s: each "
@@ -438,18 +374,16 @@ class LeaseContractAmendment(models.Model):
                     amendment=self.display_name,
                 )
             )
-        now = fields.Datetime.now()
-        step.sudo().write(
-            {
-                "state": "approved" if approve else "refused",
-                "user_id": user.id,
-                "date": now,
-            }
+
+    def _lease_on_approved(self):
+        return self.sudo().write(
+            {"state": "approved", "date_decided": fields.Datetime.now()}
         )
-        if not approve:
-            self.sudo().write({"state": "refused", "date_decided": now})
-        elif not self._lease_pending_approval():
-            self.sudo().write({"state": "approved", "date_decided": now})
+
+    def _lease_on_refused(self):
+        return self.sudo().write(
+            {"state": "refused", "date_decided": fields.Datetime.now()}
+        )
 
     # ------------------------------------------------------------------
     # Transitions
@@ -462,28 +396,17 @@ class LeaseContractAmendment(models.Model):
             self.check_access("write")
             self._lease_check_preparer()
         self._lease_raise_problems()
-        for amendment in self:
-            groups = amendment._lease_approval_groups()
-            amendment.sudo().write(
-                {
-                    "state": "submitted",
-                    "date_submitted": fields.Datetime.now(),
-                    "approval_ids": [
-                        fields.Command.create({"sequence": index, "group_id": group.id})
-                        for index, group in enumerate(groups, 1)
-                    ],
-                }
+        self.sudo().write(
+            {"state": "submitted", "date_submitted": fields.Datetime.now()}
+        )
+        if self._lease_request_approvals():
+            raise UserError(
+                self.env._(
+                    "This kind of amendment has no approval circuit: ask the "
+                    "configuration manager to set one (Configuration > Approval "
+                    "Circuits)."
+                )
             )
-        return True
-
-    def action_approve(self):
-        for amendment in self:
-            amendment._lease_decide(approve=True)
-        return True
-
-    def action_refuse(self):
-        for amendment in self:
-            amendment._lease_decide(approve=False)
         return True
 
     def action_apply(self):
@@ -497,7 +420,7 @@ class LeaseContractAmendment(models.Model):
             allowed = (
                 self.env.su
                 or user == amendment.prepared_by_id
-                or user in amendment.approval_ids.user_id
+                or user in amendment.review_ids.done_by
                 or user.has_group("lease_overdue.group_lease_manager")
             )
             if not allowed:
@@ -585,7 +508,7 @@ class LeaseContractAmendment(models.Model):
                 "%(approvers)s).",
                 amendment=self.display_name,
                 user=self.prepared_by_id.name,
-                approvers=", ".join(self.approval_ids.user_id.mapped("name")),
+                approvers=", ".join(self.review_ids.done_by.mapped("name")),
             ),
             self.env._("Reason: %(reason)s", reason=self.reason),
             items,
@@ -677,30 +600,3 @@ class LeaseContractAmendmentLine(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
         self._lease_check_draft()
-
-
-class LeaseContractAmendmentApproval(models.Model):
-    """One step of an amendment's approval: who decided, when (written by the
-    amendment's transitions only; read-only for everyone)."""
-
-    _name = "lease.contract.amendment.approval"
-    _description = "Contract Amendment Approval"
-    _order = "amendment_id, sequence, id"
-
-    amendment_id = fields.Many2one(
-        "lease.contract.amendment", required=True, ondelete="cascade", index=True
-    )
-    sequence = fields.Integer(default=1)
-    group_id = fields.Many2one("res.groups", "Approver Group", required=True)
-    user_id = fields.Many2one("res.users", "Decided By")
-    date = fields.Datetime("Decided On")
-    state = fields.Selection(
-        [("pending", "Pending"), ("approved", "Approved"), ("refused", "Refused")],
-        default="pending",
-        required=True,
-    )
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        if any(step.state != "pending" for step in self):
-            raise UserError(self.env._("A decided approval is kept as evidence."))

@@ -34,6 +34,7 @@ class LeaseDisposal(models.Model):
     _description = "Asset Disposal"
     _inherit = [
         "lease.guard.mixin",
+        "lease.approval.mixin",
         "lease.case.link.mixin",
         "mail.thread",
         "mail.activity.mixin",
@@ -44,6 +45,7 @@ class LeaseDisposal(models.Model):
     # Written only by the transitions below (issue "Integrity", SPEC A3).
     _lease_guarded_fields = (
         "state",
+        "review_ids",
         "origin",
         "date_execution_due",
         "submitted_by_id",
@@ -59,10 +61,17 @@ class LeaseDisposal(models.Model):
         "date_gm_decision",
     )
     _lease_fixed_fields = ("name", "case_id")
+    # The plan's approval circuit (lease.approval.mixin; default: the review
+    # committee). The recourse decision is the committee's then the general
+    # manager's approval of finance's profit and loss report (D9 L197).
+    _state_from = ["to_approve"]
+    _state_to = ["approved"]
+    _cancel_state = "cancelled"
     # The plan is frozen once submitted; the committee's comment and recourse decision,
     # the responsible person and risk management's choice of guarantors stay open.
     _lease_open_states = ("draft", "refused")
     _lease_frozen_writable = (
+        "decision_comment",
         "committee_comment",
         "decision",
         "decision_note",
@@ -311,22 +320,24 @@ class LeaseDisposal(models.Model):
                 "date_submitted": fields.Datetime.now(),
             }
         )
+        if self._lease_request_approvals():
+            raise UserError(
+                self.env._(
+                    "The approval circuit of disposal plans is missing: ask the "
+                    "configuration manager to restore it (Configuration > Approval "
+                    "Circuits)."
+                )
+            )
         return True
 
     def action_approve_plan(self):
+        """The review committee approves the plan (its step of the plan's circuit)."""
         self._check_group(
             GROUP_COMMITTEE,
             self.env._("Only the review committee approves a disposal plan."),
         )
         self._check_state("to_approve")
-        self.sudo().write(
-            {
-                "state": "approved",
-                "approved_by_id": self.env.uid,
-                "date_approved": fields.Datetime.now(),
-            }
-        )
-        return True
+        return self.action_approve()
 
     def action_refuse_plan(self):
         self._check_group(
@@ -335,18 +346,26 @@ class LeaseDisposal(models.Model):
         )
         self._check_state("to_approve")
         for disposal in self:
-            if not disposal.committee_comment:
+            if not (disposal.committee_comment or "").strip():
                 raise UserError(
                     self.env._("Write the committee's reason in its comment.")
                 )
-        self.sudo().write({"state": "refused"})
+            disposal.action_refuse(comment=disposal.committee_comment)
         return True
+
+    # Hooks of lease.approval.mixin ----------------------------------------
+    def _lease_signature_values(self, review):
+        return {
+            "approved_by_id": review.done_by.id,
+            "date_approved": review.reviewed_date,
+        }
 
     def action_reset_draft(self):
         self._check_group(
             GROUP_AM, self.env._("Asset management reworks disposal plans.")
         )
         self._check_state("refused", "to_approve")
+        self._lease_archive_reviews()
         self.sudo().write({"state": "draft"})
         return True
 
@@ -443,8 +462,8 @@ class LeaseDisposal(models.Model):
         return True
 
     def action_committee_decide(self):
-        """The review committee decides on further recourse, on finance's approved
-        profit and loss report (D9 L197)."""
+        """The review committee decides on further recourse: its approval of finance's
+        signed profit and loss report (D9 L197; one approval mechanism)."""
         self._check_group(
             GROUP_COMMITTEE,
             self.env._("Only the review committee decides on further recourse."),
@@ -452,7 +471,7 @@ class LeaseDisposal(models.Model):
         self._check_state("done")
         for disposal in self:
             report = disposal.pnl_report_id
-            if not report or report.state not in ("approved", "issued"):
+            if not report or report.state != "to_approve" or not report.signed_by_id:
                 raise UserError(
                     self.env._(
                         "Finance's profit and loss report of %(disposal)s must be approved first.",
@@ -466,16 +485,12 @@ class LeaseDisposal(models.Model):
                         disposal=disposal.name,
                     )
                 )
-        self.sudo().write(
-            {
-                "committee_decision_by_id": self.env.uid,
-                "date_committee_decision": fields.Datetime.now(),
-            }
-        )
+            disposal._decide_on_report("review_committee")
         return True
 
     def action_gm_confirm(self):
-        """The general manager confirms the committee's recourse decision."""
+        """The general manager confirms the committee's recourse decision: his
+        approval of the profit and loss report, after the committee's."""
         self._check_group(
             GROUP_GM,
             self.env._("Only the general manager confirms the recourse decision."),
@@ -489,14 +504,64 @@ class LeaseDisposal(models.Model):
                         disposal=disposal.name,
                     )
                 )
-        self.sudo().write(
-            {
-                "state": "decided",
-                "gm_decision_by_id": self.env.uid,
-                "date_gm_decision": fields.Datetime.now(),
-            }
-        )
+            disposal._decide_on_report("general_manager")
         return True
+
+    def _decide_on_report(self, role):
+        self.ensure_one()
+        report = self.pnl_report_id
+        reviews = report._lease_current_reviews(self.env.user).filtered(
+            lambda r: r.lease_role == role
+        )
+        labels = dict(self._fields["decision"]._description_selection(self.env))
+        comment = labels.get(self.decision, "")
+        if self.decision_note:
+            comment = f"{comment}: {self.decision_note}"
+        report._lease_decide(
+            True, comment=comment, reviews=reviews or self.env["tier.review"]
+        )
+
+    def _lease_recourse_decided(self, review):
+        """Called by the profit and loss report when the committee or the general
+        manager approves it: the evidence of the recourse decision (D9 L197)."""
+        self.ensure_one()
+        if self.state != "done":
+            raise UserError(
+                self.env._(
+                    "The recourse of %(disposal)s is decided once the disposal is over.",
+                    disposal=self.name,
+                )
+            )
+        if not self.decision:
+            raise UserError(
+                self.env._(
+                    "Choose the recourse decision of %(disposal)s.",
+                    disposal=self.name,
+                )
+            )
+        now = fields.Datetime.now()
+        if review.lease_role == "review_committee":
+            self.sudo().write(
+                {
+                    "committee_decision_by_id": self.env.uid,
+                    "date_committee_decision": now,
+                }
+            )
+        elif review.lease_role == "general_manager":
+            if not self.committee_decision_by_id:
+                raise UserError(
+                    self.env._(
+                        "The review committee decides on %(disposal)s first.",
+                        disposal=self.name,
+                    )
+                )
+            self.sudo().write(
+                {
+                    "state": "decided",
+                    "gm_decision_by_id": self.env.uid,
+                    "date_gm_decision": now,
+                }
+            )
 
     def action_blacklist_guarantors(self):
         """Risk management puts the guarantors it chose on the blacklist (D9 L203)."""

@@ -2,8 +2,6 @@ import hashlib
 import logging
 from datetime import timedelta
 
-from markupsafe import Markup
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
@@ -121,7 +119,8 @@ class LeaseDocument(models.Model):
     (SPEC A2, A3, E3, E5, E7, E8, E9, E11).
 
     draft -> to_approve -> approved -> issued, or refused / cancelled. The approvals a
-    kind needs come from ``lease.document.approval.rule`` (configuration); a department's
+    kind needs come from its approval circuit (``tier.definition``, configuration; see
+    ``lease.approval.mixin``); a department's
     approval is given by its head only, the review committee and the general manager
     decide as themselves. Once submitted, the content is frozen; once issued, the PDF is
     archived with its SHA-256 hash.
@@ -129,7 +128,12 @@ class LeaseDocument(models.Model):
 
     _name = "lease.document"
     _description = "Collection Document"
-    _inherit = ["lease.guard.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "lease.guard.mixin",
+        "lease.approval.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
     _order = "date desc, id desc"
     _check_company_auto = True
     _mail_post_access = "read"
@@ -137,7 +141,7 @@ class LeaseDocument(models.Model):
     _lease_fixed_fields = ("name",)
     _lease_guarded_fields = (
         "state",
-        "approval_ids",
+        "review_ids",
         "approval_history_ids",
         "submitted_by_id",
         "date_submitted",
@@ -269,29 +273,6 @@ class LeaseDocument(models.Model):
     amount_pnl = fields.Monetary("Profit or Loss")
 
     # Approval circuit and who did what when (SPEC A3)
-    approval_ids = fields.One2many(
-        "lease.document.approval", "document_id", "Approvals"
-    )
-    approval_history_ids = fields.One2many(
-        "lease.document.approval",
-        "document_id",
-        "Earlier Rounds",
-        domain=[("active", "=", False)],
-        context={"active_test": False},
-        readonly=True,
-        help="Decisions of rounds that ended in a refusal or a withdrawal.",
-    )
-    decision_comment = fields.Text(
-        "Your Comment",
-        copy=False,
-        help="Comment recorded with your approval or refusal (required to refuse).",
-    )
-    can_approve = fields.Boolean(
-        "Awaiting My Approval",
-        compute="_compute_can_approve",
-        search="_search_can_approve",
-    )
-    waiting_for = fields.Char(compute="_compute_waiting_for")
     submitted_by_id = fields.Many2one(
         "res.users", "Submitted By", readonly=True, copy=False
     )
@@ -348,44 +329,6 @@ class LeaseDocument(models.Model):
                 doc.recipient_id = doc.contract_id.partner_id
             else:
                 doc.recipient_id = False
-
-    @api.depends_context("uid")
-    @api.depends("state", "approval_ids.is_current", "approval_ids.role")
-    def _compute_can_approve(self):
-        roles = self._approver_roles(self.env.user)
-        for doc in self:
-            doc.can_approve = doc.state == "to_approve" and any(
-                line.is_current and line.role in roles for line in doc.approval_ids
-            )
-
-    def _search_can_approve(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(self.env._("Unsupported search on 'Awaiting My Approval'."))
-        roles = list(self._approver_roles(self.env.user))
-        domain = [
-            ("state", "=", "to_approve"),
-            ("approval_ids", "any", [("is_current", "=", True), ("role", "in", roles)]),
-        ]
-        if (operator == "=") != value:
-            return ["!", *domain]
-        return domain
-
-    @api.depends("state", "approval_ids.is_current", "approval_ids.role")
-    def _compute_waiting_for(self):
-        labels = self._department_labels()
-        for doc in self:
-            current = (
-                doc.approval_ids.filtered("is_current")
-                if doc.state == "to_approve"
-                else []
-            )
-            doc.waiting_for = (
-                ", ".join(
-                    labels[role] for role in dict.fromkeys(current.mapped("role"))
-                )
-                if current
-                else False
-            )
 
     @api.depends("kind", "days_overdue")
     def _compute_is_early_litigation(self):
@@ -491,7 +434,6 @@ class LeaseDocument(models.Model):
         docs = super().create(vals_list)
         if not self.env.su:
             docs._check_department_member()
-        docs._create_approval_lines()
         return docs
 
     def write(self, vals):
@@ -501,9 +443,7 @@ class LeaseDocument(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_only_undecided_drafts(self):
         for doc in self:
-            if doc.state != "draft" or doc.approval_ids.filtered(
-                lambda line: line.decision != "pending"
-            ):
+            if doc.state != "draft":
                 raise UserError(
                     self.env._(
                         "%(doc)s has been submitted or decided upon: cancel it instead of "
@@ -580,53 +520,34 @@ class LeaseDocument(models.Model):
                     )
                 )
 
-    def _create_approval_lines(self):
-        """Approval lines of each document from the configured rules of its kind."""
-        rules = (
-            self.env["lease.document.approval.rule"]
-            .sudo()
-            .search([("kind", "in", list(set(self.mapped("kind"))))])
-        )
-        vals_list = []
+    def _lease_check_policy_circuit(self):
+        """The approvals the policy itself imposes (POLICY_APPROVALS) are in the
+        circuit, whatever the configuration says."""
+        labels = self._department_labels()
         for doc in self:
-            doc_rules = rules.filtered(lambda r, doc=doc: r.kind == doc.kind)
-            for rule in doc_rules:
-                vals_list.append(
-                    {
-                        "document_id": doc.id,
-                        "sequence": rule.sequence,
-                        "role": rule.role,
-                        "required": rule.required,
-                        "is_signature": rule.is_signature,
-                        "comment_required": rule.comment_required,
-                    }
-                )
-            configured = set(doc_rules.filtered("required").mapped("role"))
-            for sequence, role, signature in POLICY_APPROVALS.get(doc.kind, []):
-                if role not in configured:
-                    vals_list.append(
-                        {
-                            "document_id": doc.id,
-                            "sequence": sequence,
-                            "role": role,
-                            "required": True,
-                            "is_signature": signature,
-                        }
+            for _sequence, role, signature in POLICY_APPROVALS.get(doc.kind, []):
+                if not doc.review_ids.filtered(
+                    lambda r, role=role, signature=signature: (
+                        r.lease_role == role and (r.lease_signature or not signature)
                     )
-        return self.env["lease.document.approval"].sudo().create(vals_list)
+                ):
+                    raise UserError(
+                        self.env._(
+                            "The approval circuit of %(doc)s must include the approval "
+                            "of %(role)s required by the policy: ask the configuration "
+                            "manager to restore it (Configuration > Approval Circuits).",
+                            doc=doc.display_name,
+                            role=labels[role],
+                        )
+                    )
 
     def _missing_approvals(self):
+        """True when the document still lacks approvals of its circuit."""
         self.ensure_one()
-        return self.approval_ids.filtered(
-            lambda line: line.required and line.decision != "approve"
-        )
+        return bool(self._lease_missing_labels())
 
     def _missing_approvals_label(self):
-        labels = self._department_labels()
-        return ", ".join(
-            labels[role]
-            for role in dict.fromkeys(self._missing_approvals().mapped("role"))
-        )
+        return ", ".join(self._lease_missing_labels())
 
     def _submit_problems(self):
         """Human-readable reasons why the document cannot be submitted yet."""
@@ -711,133 +632,37 @@ class LeaseDocument(models.Model):
                 "date_submitted": fields.Datetime.now(),
             }
         )
-        ready = self.filtered(lambda doc: not doc._missing_approvals())
+        ready = self._lease_request_approvals()
+        (self - ready)._lease_check_policy_circuit()
+        ready._lease_check_policy_circuit()
         if ready:
-            ready.sudo().write({"state": "approved"})
-            ready._on_approved()
+            ready._lease_on_approved()
         return True
 
-    def action_approve(self, comment=None):
-        """Approve for the department(s) the current user heads (SPEC A2, A3)."""
-        for doc in self:
-            doc._decide("approve", comment)
-        return True
+    # Hooks of lease.approval.mixin ----------------------------------------
+    def _lease_default_opinion(self, review):
+        return self.opinion if self.kind == "assessment" else False
 
-    def action_refuse(self, comment=None):
-        for doc in self:
-            doc._decide("refuse", comment)
-        return True
+    def _lease_before_decision(self, review, approve, comment):
+        if (
+            approve
+            and self.kind == "assessment"
+            and review.lease_role == "risk_management"
+        ):
+            self.sudo().write({"opinion": comment})
+        if (
+            approve
+            and self.kind == "pnl_report"
+            and self.disposal_id
+            and review.lease_role in ("review_committee", "general_manager")
+        ):
+            # The recourse decision is this approval (D9 L197).
+            self.disposal_id._lease_recourse_decided(review)
 
-    def _decide(self, decision, comment=None):
-        self.ensure_one()
-        labels = self._department_labels()
-        user = self.env.user
-        comment = comment or self.decision_comment
-        if self.state != "to_approve":
-            raise UserError(
-                self.env._(
-                    "%(doc)s is not waiting for approval.", doc=self.display_name
-                )
-            )
-        pending = self.approval_ids.filtered(lambda line: line.decision == "pending")
-        roles = self._approver_roles(user)
-        mine = pending.filtered(lambda line: line.role in roles)
-        if not mine:
-            raise AccessError(
-                self.env._(
-                    "You cannot decide on %(doc)s: it needs the approval of %(roles)s, which only "
-                    "the head of that department gives (the review committee and the general "
-                    "manager decide as themselves).",
-                    doc=self.display_name,
-                    roles=", ".join(
-                        labels[r] for r in dict.fromkeys(pending.mapped("role"))
-                    ),
-                )
-            )
-        self._check_four_eyes(user)
-        line = mine.filtered("is_current")[:1]
-        if not line:
-            raise UserError(
-                self.env._(
-                    "%(doc)s must first be approved by %(roles)s.",
-                    doc=self.display_name,
-                    roles=self.waiting_for,
-                )
-            )
-        if decision == "refuse" and not comment:
-            raise UserError(
-                self.env._(
-                    "Write the reason for refusing %(doc)s in your comment.",
-                    doc=self.display_name,
-                )
-            )
-        if decision == "approve" and line.comment_required:
-            if not comment and self.kind == "assessment":
-                comment = self.opinion
-            if not comment:
-                raise UserError(
-                    self.env._(
-                        "%(role)s gives a written opinion with its approval: write "
-                        "it in your comment.",
-                        role=labels[line.role],
-                    )
-                )
-            if self.kind == "assessment" and line.role == "risk_management":
-                self.sudo().write({"opinion": comment})
-        now = fields.Datetime.now()
-        line.sudo().write(
-            {
-                "decision": decision,
-                "user_id": user.id,
-                "date": now,
-                "comment": comment or False,
-            }
-        )
-        values = {"decision_comment": False}
-        if decision == "approve" and line.is_signature:
-            values.update(signed_by_id=user.id, date_signed=now)
-        self.sudo().write(values)
-        if decision == "approve":
-            body = self.env._(
-                "Approved for %(role)s by %(user)s.",
-                role=labels[line.role],
-                user=user.name,
-            )
-        else:
-            body = self.env._(
-                "Refused for %(role)s by %(user)s.",
-                role=labels[line.role],
-                user=user.name,
-            )
-        if comment:
-            body = Markup("%s<br/>%s") % (body, comment)
-        self.sudo().message_post(body=body, author_id=user.partner_id.id)
-        if decision == "refuse":
-            self.sudo().write({"state": "refused"})
-        elif not self._missing_approvals():
-            self.sudo().write({"state": "approved"})
-            self._on_approved()
-        return line
-
-    def _preparers(self):
-        """The people who prepared or submitted the document (not the system)."""
-        self.ensure_one()
-        people = self.submitted_by_id | self.create_uid
-        return people.filtered(lambda user: not user._is_superuser())
-
-    def _check_four_eyes(self, user):
-        """Four eyes (SPEC A3): whoever prepared or submitted a document never approves
-        or signs it, unless the company switched the rule off."""
-        self.ensure_one()
-        company = self.company_id or self.env.company
-        if company.lease_four_eyes and user in self._preparers():
-            raise AccessError(
-                self.env._(
-                    "%(doc)s was prepared or submitted by you: another person approves "
-                    "and signs it (four-eyes rule).",
-                    doc=self.display_name,
-                )
-            )
+    def _lease_on_approved(self):
+        res = super()._lease_on_approved()
+        self._on_approved()
+        return res
 
     def _on_approved(self):
         """Effects of a final approval: an approved deferral pauses disposal (E11)."""
@@ -901,11 +726,10 @@ class LeaseDocument(models.Model):
                 )
         if not self.env.su:
             self._check_department_member()
-        self.approval_ids.sudo().write({"active": False})
+        self._lease_archive_reviews()
         self.sudo().write(
             {"state": "draft", "signed_by_id": False, "date_signed": False}
         )
-        self._create_approval_lines()
         return True
 
     def action_cancel(self):

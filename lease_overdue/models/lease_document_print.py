@@ -114,7 +114,22 @@ class LeaseDocument(models.Model):
     def _lease_signature_lines(self):
         """Approval decisions of the current round, in order (countersignatures)."""
         self.ensure_one()
-        return self.approval_ids.sudo().sorted(lambda line: (line.sequence, line.id))
+        reviews = self.sudo().review_ids
+        if not reviews and self.state == "draft":
+            # Before submission: the circuit's steps, all still to sign.
+            Review = self.env["tier.review"].sudo()
+            for sequence, definition in enumerate(
+                self._lease_matching_definitions(), 1
+            ):
+                reviews |= Review.new(
+                    {
+                        "definition_id": definition.id,
+                        "sequence": sequence,
+                        "status": "waiting",
+                    }
+                )
+            return reviews
+        return reviews.sorted(lambda review: (review.sequence, review.id))
 
     @api.model
     def _lease_report_for_kind(self, kind):
