@@ -8,7 +8,7 @@
     "website": "https://example.com/lease_overdue",
     "license": "LGPL-3",
     "depends": ["account", "mail", "sms", "resource", "auditlog"],
-    "external_dependencies": {"python": ["xlsxwriter"]},
+    "external_dependencies": {"python": ["xlsxwriter", "chinesecalendar"]},
     "data": [
         "security/lease_overdue_groups.xml",
         "security/ir.model.access.csv",
@@ -60,6 +60,8 @@
         "reports/lease_document_reports.xml",
         "views/res_partner_customer_file_views.xml",
         "data/lease_auditlog_rule_data.xml",
+        "data/lease_calendar_data.xml",
+        "views/lease_calendar_views.xml",
     ],
     "demo": [
         "data/lease_overdue_demo_users.xml",
