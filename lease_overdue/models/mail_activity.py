@@ -282,7 +282,7 @@ class MailActivity(models.Model):
     def _action_done(self, feedback=False, attachment_ids=None):
         """A collection call or visit marked done logs its collection record (SPEC F1);
         the task's ledger rows say done, on time or late (SPEC F4)."""
-        self._lease_open_logs()._mark_done(fields.Date.context_today(self))
+        self._lease_open_logs()._mark_done(self.env.company._lease_today())
         vals_list = []
         now = fields.Datetime.now()
         for activity in self.filtered(
