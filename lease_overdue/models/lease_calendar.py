@@ -74,7 +74,8 @@ class ResCompany(models.Model):
             day = now.date()
             if (now.hour, now.minute) >= (hour, minute):
                 day += timedelta(days=1)
-            if cron.interval_type == "years":
+            if cron.interval_type == "months" and cron.interval_number == 12:
+                # yearly: 1 January
                 day = date(now.year + 1, 1, 1) if day.year == now.year else day
             cron.sudo().nextcall = company._lease_local_to_utc(day, hour, minute)
 
