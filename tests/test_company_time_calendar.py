@@ -178,6 +178,12 @@ class TestCompanyTimeCalendar(LeaseTestCase):
         morning = self.env.ref("lease_overdue.ir_cron_lease_escalation_morning")
         self.assertEqual(nightly.nextcall, datetime(2026, 10, 9, 17, 0))
         self.assertEqual(morning.nextcall, datetime(2026, 10, 9, 2, 0))
+        weekly = self.env.ref("lease_overdue.ir_cron_lease_weekly_overdue_report")
+        self.assertEqual(weekly.nextcall, datetime(2026, 10, 9, 10, 0))  # Fri 18:00
+        monthly = self.env.ref("lease_overdue.ir_cron_lease_collection_log_monthly")
+        self.assertEqual(monthly.nextcall, datetime(2026, 10, 9, 10, 0))
+        yearly = self.env.ref("lease_overdue.ir_cron_lease_china_calendar")
+        self.assertEqual(yearly.nextcall, datetime(2026, 12, 31, 18, 30))
         with freeze_time("2026-10-08 16:59:00"):  # 00:59 on 10-09 in Beijing
             self.env["res.company"]._lease_schedule_crons()
         self.assertEqual(nightly.nextcall, datetime(2026, 10, 8, 17, 0))

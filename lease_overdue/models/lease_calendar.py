@@ -25,11 +25,15 @@ _logger = logging.getLogger(__name__)
 DEFAULT_TZ = "Asia/Shanghai"
 # Time zones of mainland China: a company in one of them gets China's calendar on install
 CHINA_TZS = {"Asia/Shanghai", "Asia/Chongqing", "Asia/Harbin", "Asia/Urumqi", "PRC"}
-# Local times of the addon's scheduled actions (cron xmlid -> hour, minute)
+# Local times of the addon's scheduled actions: cron xmlid -> (hour, minute, weekday or
+# None); the yearly one (12 months) runs on 1 January.
 CRON_LOCAL_TIMES = {
-    "lease_overdue.ir_cron_lease_overdue_daily": (1, 0),
-    "lease_overdue.ir_cron_lease_escalation_morning": (10, 0),
-    "lease_overdue.ir_cron_lease_china_calendar": (2, 30),
+    "lease_overdue.ir_cron_lease_overdue_daily": (1, 0, None),
+    "lease_overdue.ir_cron_lease_collector_target_refresh": (2, 0, None),
+    "lease_overdue.ir_cron_lease_escalation_morning": (10, 0, None),
+    "lease_overdue.ir_cron_lease_collection_log_monthly": (18, 0, None),
+    "lease_overdue.ir_cron_lease_weekly_overdue_report": (18, 0, 4),
+    "lease_overdue.ir_cron_lease_china_calendar": (2, 30, None),
 }
 
 
@@ -67,16 +71,19 @@ class ResCompany(models.Model):
         company = self.env.ref("base.main_company", raise_if_not_found=False)
         company = company or self.env.company
         now = company._lease_now_local()
-        for xmlid, (hour, minute) in CRON_LOCAL_TIMES.items():
+        for xmlid, (hour, minute, weekday) in CRON_LOCAL_TIMES.items():
             cron = self.env.ref(xmlid, raise_if_not_found=False)
             if not cron:
                 continue
             day = now.date()
             if (now.hour, now.minute) >= (hour, minute):
                 day += timedelta(days=1)
+            if weekday is not None:
+                day += timedelta(days=(weekday - day.weekday()) % 7)
             if cron.interval_type == "months" and cron.interval_number == 12:
                 # yearly: 1 January
-                day = date(now.year + 1, 1, 1) if day.year == now.year else day
+                if day != date(day.year, 1, 1):
+                    day = date(day.year + 1, 1, 1)
             cron.sudo().nextcall = company._lease_local_to_utc(day, hour, minute)
 
 
