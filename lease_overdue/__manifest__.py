@@ -15,7 +15,7 @@
         "auditlog",
         "base_tier_validation",
     ],
-    "external_dependencies": {"python": ["xlsxwriter"]},
+    "external_dependencies": {"python": ["xlsxwriter", "chinesecalendar"]},
     "data": [
         "security/lease_overdue_groups.xml",
         "security/ir.model.access.csv",
@@ -68,6 +68,8 @@
         "reports/lease_document_reports.xml",
         "views/res_partner_customer_file_views.xml",
         "data/lease_auditlog_rule_data.xml",
+        "data/lease_calendar_data.xml",
+        "views/lease_calendar_views.xml",
     ],
     "demo": [
         "data/lease_overdue_demo_users.xml",

@@ -90,7 +90,9 @@ class TestPreDue(EscalationCase):
         """R5 / D5 L95: for 7 days before a due date, every day at 10:00, each account
         manager gets his customers due; he answers by 16:00; risk management sees the
         missing answers."""
-        self.account_manager.tz = "Asia/Shanghai"
+        # 16:00 of the company (issue 9 item 1), not of the account manager
+        self.company.resource_calendar_id.tz = "Asia/Shanghai"
+        self.account_manager.tz = "Europe/Paris"
         lessee = self._lessee("Due Soon Ltd")
         contract = self._contract(lessee)
         contract2 = self._contract(self._lessee("Due Soon Too Ltd"))

@@ -96,7 +96,9 @@ class LeaseVendorAdvance(models.Model):
     )
     vendor_id = fields.Many2one(related="contract_id.vendor_id", store=True)
     currency_id = fields.Many2one(related="installment_id.currency_id")
-    date = fields.Date(required=True, default=fields.Date.context_today)
+    date = fields.Date(
+        required=True, default=lambda self: self.env.company._lease_today()
+    )
     amount = fields.Monetary(required=True)
     payment_id = fields.Many2one("account.payment", "Vendor Payment")
     note = fields.Char()
@@ -148,7 +150,7 @@ class LeaseAssetInspection(models.Model):
     def action_done(self):
         self.check_access("write")
         self.sudo().write(
-            {"state": "done", "date_done": fields.Date.context_today(self)}
+            {"state": "done", "date_done": self.env.company._lease_today()}
         )
 
     def action_cancel(self):

@@ -64,7 +64,11 @@ class LeaseBlacklistEntry(models.Model):
         BLACKLIST_REASONS, required=True, default="other", tracking=True
     )
     note = fields.Text()
-    date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
+    date = fields.Date(
+        required=True,
+        default=lambda self: self.env.company._lease_today(),
+        tracking=True,
+    )
     case_id = fields.Many2one("lease.collection.case", "Source Case", index=True)
     contract_id = fields.Many2one("lease.contract", "Source Contract", index=True)
     disposal_id = fields.Many2one("lease.disposal", "Source Disposal", index=True)
@@ -139,7 +143,7 @@ class LeaseBlacklistEntry(models.Model):
         self.sudo().write(
             {
                 "active": False,
-                "date_lifted": fields.Date.context_today(self),
+                "date_lifted": self.env.company._lease_today(),
                 "lifted_by_id": self.env.uid,
             }
         )

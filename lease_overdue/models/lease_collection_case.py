@@ -107,7 +107,7 @@ class LeaseCollectionCase(models.Model):
 
     @api.depends("date_start", "date_end")
     def _compute_duration_days(self):
-        today = fields.Date.context_today(self)
+        today = self.env.company._lease_today()
         for case in self:
             end = case.date_end or today
             case.duration_days = (

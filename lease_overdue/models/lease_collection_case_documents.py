@@ -56,7 +56,7 @@ class LeaseCollectionCase(models.Model):
         """The open cases of ``self`` an escalation step applies to, as the system (the
         step runs whoever triggered the engine) and in batch mode: no follower added, no
         assignment e-mail per record (the activities still reach their users)."""
-        today = fields.Date.context_today(self)
+        today = self.env.company._lease_today()
         cases = (
             self.sudo()
             .with_context(
@@ -260,7 +260,7 @@ class LeaseCollectionCase(models.Model):
         )
         if not cases:
             return self.env["mail.activity"]
-        today = fields.Date.context_today(self)
+        today = self.env.company._lease_today()
         documents = (
             cases.env["lease.collateral.document"]
             .sudo()
@@ -368,7 +368,7 @@ class LeaseCollectionCase(models.Model):
                 ("state", "=", "preparation"),
                 ("date_filing_due", "=", False),
             ]
-        ).write({"date_filing_due": fields.Date.context_today(self)})
+        ).write({"date_filing_due": self.env.company._lease_today()})
         return created.with_env(self.env)
 
     def _escalation_execute_disposal(self):
@@ -389,7 +389,7 @@ class LeaseCollectionCase(models.Model):
                 ]
             )
         )
-        due.write({"date_execution_due": fields.Date.context_today(self)})
+        due.write({"date_execution_due": self.env.company._lease_today()})
         approved = due.filtered(lambda d: d.state == "approved")
         approved.action_start()
         return (created | approved).with_env(self.env)

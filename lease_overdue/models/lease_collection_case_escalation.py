@@ -100,7 +100,7 @@ class LeaseCollectionCase(models.Model):
             .search([("case_id", "in", self.ids), ("state", "=", "open")])
         )
         promises.write(
-            {"state": "kept", "date_checked": fields.Date.context_today(self)}
+            {"state": "kept", "date_checked": self.env.company._lease_today()}
         )
 
     @api.model
@@ -177,7 +177,7 @@ class LeaseCollectionCase(models.Model):
         if not cases:
             return self.env["lease.asset.inspection"]
         found = cases._overdue_inspections()
-        today = fields.Date.context_today(self)
+        today = self.env.company._lease_today()
         return (
             self.env["lease.asset.inspection"]
             .sudo()

@@ -58,7 +58,7 @@ class LeaseCollectionLogMonthly(models.Model):
     date_month = fields.Date(
         "Any Day of the Month",
         required=True,
-        default=fields.Date.context_today,
+        default=lambda self: self.env.company._lease_today(),
         help="The log covers the calendar month holding this day.",
     )
     date_from = fields.Date("From", compute="_compute_month", store=True, index=True)
@@ -231,7 +231,7 @@ class LeaseCollectionLogMonthly(models.Model):
                     role=role,
                 )
             )
-        today = fields.Date.context_today(self)
+        today = self.env.company._lease_today()
         for log in self:
             if log.state not in ("draft", "signing") or log.review_ids.filtered(
                 lambda r, k=role_key: r.lease_role == k and r.status == "approved"
@@ -282,7 +282,7 @@ class LeaseCollectionLogMonthly(models.Model):
     # Hooks of lease.approval.mixin ----------------------------------------
     def _lease_before_decision(self, review, approve, comment):
         # Whatever the door (Sign buttons, Approve, OCA's validate_tier): at month end.
-        today = fields.Date.context_today(self)
+        today = (self.company_id or self.env.company)._lease_today()
         if today < self.date_to:
             raise UserError(
                 self.env._(
@@ -345,7 +345,7 @@ class LeaseCollectionLogMonthly(models.Model):
         """Daily: on the last day of a month (or, if missed, in the first days of the
         next one) list the month's collection records of each company and ask both heads
         to sign. Safe to run every day: one log per company and month, one request each."""
-        today = fields.Date.context_today(self)
+        today = self.env.company._lease_today()
         month_end = today + relativedelta(day=31)
         month = (
             today.replace(day=1)

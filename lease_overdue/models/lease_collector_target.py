@@ -24,7 +24,7 @@ class LeaseCollectorTarget(models.Model):
         "Month",
         required=True,
         index=True,
-        default=lambda self: fields.Date.context_today(self).replace(day=1),
+        default=lambda self: self.env.company._lease_today().replace(day=1),
         help="Any day of the month; stored as its first day.",
     )
     date_to = fields.Date("Month End", compute="_compute_date_to", store=True)
@@ -133,7 +133,7 @@ class LeaseCollectorTarget(models.Model):
     @api.model
     def _cron_refresh(self):
         """Daily: refresh the targets of this month and last month."""
-        today = fields.Date.context_today(self)
+        today = self.env.company._lease_today()
         start = today.replace(day=1) - relativedelta(months=1)
         self.search([("date_month", ">=", start)])._refresh_collected()
         return True

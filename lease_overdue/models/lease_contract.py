@@ -200,7 +200,9 @@ class LeaseContract(models.Model):
         required=True,
     )
     date_start = fields.Date(
-        "Start Date", default=fields.Date.context_today, tracking=True
+        "Start Date",
+        default=lambda self: self.env.company._lease_today(),
+        tracking=True,
     )
     date_first_due = fields.Date("First Due Date", tracking=True)
     penalty_rate = fields.Float(

@@ -53,7 +53,7 @@ class LeaseContract(models.Model):
         """Demo data: about 30 contracts in every state, with real invoices and payments
         arranged so that, on the day the database is created, every tier has cases."""
         ref = self.env.ref
-        today = fields.Date.context_today(self)
+        today = self.env.company._lease_today()
         if self.env["res.lang"]._lang_get("zh_CN"):
             self.env["res.users"].search([("login", "in", DEMO_LOGINS)]).lang = "zh_CN"
         users = {

@@ -1,7 +1,3 @@
-from datetime import datetime, time
-
-import pytz
-
 from odoo import api, fields, models
 
 
@@ -18,7 +14,7 @@ class LeaseContract(models.Model):
     )
 
     def _compute_lease_next_due(self):
-        today = fields.Date.context_today(self)
+        today = self.env.company._lease_today()
         lines = (
             self.env["lease.installment"]
             .sudo()
@@ -46,7 +42,7 @@ class LeaseContract(models.Model):
         customers due goes to each account manager, who reports their willingness and
         ability to pay by 16:00 (D5 L95, SPEC R5). One list per account manager and day,
         one line per contract; returns the lines created."""
-        today = fields.Date.context_today(self)
+        today = self.env.company._lease_today()
         contracts = self.sudo()
         lines_model = self.env["lease.prenotice.feedback"].sudo()
         lists_model = self.env["lease.prenotice.list"].sudo()
@@ -85,7 +81,9 @@ class LeaseContract(models.Model):
                     "date": today,
                     "user_id": user_id,
                     "company_id": company_id,
-                    "date_deadline": self._prenotice_deadline(today, user_id),
+                    "date_deadline": self._prenotice_deadline(
+                        today, user_id, company_id
+                    ),
                 }
                 for user_id, company_id in new_lists
             ]
@@ -117,9 +115,8 @@ class LeaseContract(models.Model):
         return feedback.with_env(self.env)
 
     @api.model
-    def _prenotice_deadline(self, day, user_id):
-        """16:00 of ``day`` in the account manager's time zone, as a UTC datetime."""
-        user = self.env["res.users"].sudo().browse(user_id)
-        tz = pytz.timezone(user.tz or self.env.context.get("tz") or "UTC")
-        local = tz.localize(datetime.combine(day, time(16, 0)))
-        return local.astimezone(pytz.utc).replace(tzinfo=None)
+    def _prenotice_deadline(self, day, user_id, company_id=None):
+        """16:00 of ``day`` local time of the company (D5 L95: the company's office hours,
+        not the account manager's or the cron user's time zone), as a UTC datetime."""
+        company = self.env["res.company"].sudo().browse(company_id) or self.env.company
+        return company._lease_local_to_utc(day, 16, 0)

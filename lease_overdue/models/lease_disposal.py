@@ -279,7 +279,7 @@ class LeaseDisposal(models.Model):
     def _check_not_stopped(self):
         """E10: a vendor's written objection stops disposal; E11: an approved deferral
         pauses it until its end date."""
-        today = fields.Date.context_today(self)
+        today = self.env.company._lease_today()
         for disposal in self:
             if disposal.vendor_objection:
                 raise UserError(
@@ -379,7 +379,7 @@ class LeaseDisposal(models.Model):
             disposal.sudo().write(
                 {
                     "state": "in_progress",
-                    "date_started": fields.Date.context_today(self),
+                    "date_started": self.env.company._lease_today(),
                     "claim_amount": claims.get(
                         disposal.contract_id.id, disposal.claim_amount
                     ),
@@ -392,7 +392,7 @@ class LeaseDisposal(models.Model):
         (D9 L203) and risk management is asked about the guarantors."""
         self._check_group(GROUP_AM, self.env._("Asset management closes disposals."))
         self._check_state("in_progress")
-        today = fields.Date.context_today(self)
+        today = self.env.company._lease_today()
         self.sudo().write(
             {"state": "done", "date_done": today, "done_by_id": self.env.uid}
         )

@@ -23,7 +23,9 @@ class LeaseDisposalLine(models.Model):
         default="proceeds",
     )
     name = fields.Char("Description", required=True)
-    date = fields.Date(required=True, default=fields.Date.context_today)
+    date = fields.Date(
+        required=True, default=lambda self: self.env.company._lease_today()
+    )
     partner_id = fields.Many2one("res.partner", "Counterparty")
     amount = fields.Monetary(required=True)
 

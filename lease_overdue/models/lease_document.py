@@ -227,7 +227,9 @@ class LeaseDocument(models.Model):
         index=True,
     )
     date = fields.Date(
-        "Document Date", required=True, default=fields.Date.context_today
+        "Document Date",
+        required=True,
+        default=lambda self: self.env.company._lease_today(),
     )
 
     # Figures of the overdue case, taken when the document is created.
@@ -389,7 +391,7 @@ class LeaseDocument(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        today = fields.Date.context_today(self)
+        today = self.env.company._lease_today()
         # Snapshot of the case's figures, read for all the documents at once.
         case_ids = {
             v["case_id"]
@@ -576,7 +578,7 @@ class LeaseDocument(models.Model):
                 )
             )
         if self.kind == "deferral_request":
-            today = fields.Date.context_today(self)
+            today = self.env.company._lease_today()
             if not self.case_id:
                 problems.append(
                     self.env._(

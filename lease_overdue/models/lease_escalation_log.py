@@ -108,7 +108,7 @@ class LeaseEscalationLog(models.Model):
 
     @api.depends("state", "date_deadline")
     def _compute_is_overdue(self):
-        today = fields.Date.context_today(self)
+        today = self.env.company._lease_today()
         for log in self:
             log.is_overdue = bool(
                 log.state == "open" and log.date_deadline and log.date_deadline < today
@@ -117,7 +117,7 @@ class LeaseEscalationLog(models.Model):
     def _search_is_overdue(self, operator, value):
         if operator != "in":
             return NotImplemented
-        today = fields.Date.context_today(self)
+        today = self.env.company._lease_today()
         overdue = [("state", "=", "open"), ("date_deadline", "<", today)]
         if True in value:
             return overdue
@@ -138,7 +138,7 @@ class LeaseEscalationLog(models.Model):
         todo = self.sudo().filtered(lambda log: log.state == "open")
         if not todo:
             return
-        vals = {"state": state, "date_done": fields.Date.context_today(self)}
+        vals = {"state": state, "date_done": self.env.company._lease_today()}
         if state == "cancelled":
             vals.update(cancel_reason=reason or False, cancelled_by_id=self.env.uid)
         todo.write(vals)

@@ -395,7 +395,7 @@ class LeaseEscalationRule(models.Model):
         """Apply the rules of ``schedule`` for ``today``. Returns the ledger rows created,
         or False when another run holds the lock (it logs and acts on nothing)."""
         self = self.sudo()  # noqa: PLW0642 - a system job: every case, every department
-        today = today or fields.Date.context_today(self)
+        today = today or self.env.company._lease_today()
         run = self.env["lease.escalation.run"]._get_for(schedule)
         if not run._try_lock():
             _logger.info(

@@ -263,7 +263,7 @@ class LeaseInstallment(models.Model):
 
         Set-based: one search, one batched create and one post for all of them.
         """
-        today = date or fields.Date.context_today(self)
+        today = date or self.env.company._lease_today()
         domain = [
             ("state", "=", "planned"),
             ("move_id", "=", False),
@@ -284,7 +284,7 @@ class LeaseInstallment(models.Model):
         if not self:
             return self.env["account.move"]
         journals = self._rent_journals()
-        today = fields.Date.context_today(self)
+        today = self.env.company._lease_today()
         vals_list = []
         for line in self:
             label = self.env._(
@@ -336,7 +336,7 @@ class LeaseInstallment(models.Model):
         if not defer:
             self.env["lease.overdue.engine"]._run(contract_ids=self.contract_id.ids)
         journals = self._rent_journals()
-        today = fields.Date.context_today(self)
+        today = self.env.company._lease_today()
         vals_list = []
         todo = self.env["lease.installment"]
         for line in self:

@@ -47,12 +47,14 @@ class LeaseKpiDashboard(models.TransientModel):
     _description = "Lease KPI Dashboard"
 
     def _default_date_from(self):
-        return fields.Date.context_today(self).replace(day=1)
+        return self.env.company._lease_today().replace(day=1)
 
     date_from = fields.Date(
         "From", required=True, default=lambda self: self._default_date_from()
     )
-    date_to = fields.Date("To", required=True, default=fields.Date.context_today)
+    date_to = fields.Date(
+        "To", required=True, default=lambda self: self.env.company._lease_today()
+    )
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
     )

@@ -138,7 +138,7 @@ class LeaseKpiReport(models.Model):
         :param contract_ids: restrict the figures to these contracts (None: all)
         """
         company = company or self.env.company
-        today = today or fields.Date.context_today(self)
+        today = today or self.env.company._lease_today()
         self.env.flush_all()
         due_to = min(date_to, today - timedelta(days=1))
         scope = (

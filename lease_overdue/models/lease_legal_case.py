@@ -66,7 +66,7 @@ class LeaseLegalCase(models.Model):
         copy=False,
     )
     date_opened = fields.Date(
-        "Opened On", required=True, default=fields.Date.context_today
+        "Opened On", required=True, default=lambda self: self.env.company._lease_today()
     )
     date_filing_due = fields.Date(
         "Filing Due",
@@ -158,7 +158,7 @@ class LeaseLegalCase(models.Model):
                         case=case.name,
                     )
                 )
-        today = fields.Date.context_today(self)
+        today = self.env.company._lease_today()
         for case in self:
             case.sudo().write(
                 {"state": "filed", "date_filed": case.date_filed or today}
@@ -168,7 +168,7 @@ class LeaseLegalCase(models.Model):
     def action_hearing(self):
         self._check_legal()
         self._check_state("filed")
-        today = fields.Date.context_today(self)
+        today = self.env.company._lease_today()
         for case in self:
             case.sudo().write(
                 {"state": "hearing", "date_hearing": case.date_hearing or today}
@@ -178,7 +178,7 @@ class LeaseLegalCase(models.Model):
     def action_judgment(self):
         self._check_legal()
         self._check_state("filed", "hearing")
-        today = fields.Date.context_today(self)
+        today = self.env.company._lease_today()
         for case in self:
             case.sudo().write(
                 {"state": "judgment", "date_judgment": case.date_judgment or today}
@@ -188,7 +188,7 @@ class LeaseLegalCase(models.Model):
     def action_enforce(self):
         self._check_legal()
         self._check_state("judgment")
-        today = fields.Date.context_today(self)
+        today = self.env.company._lease_today()
         for case in self:
             case.sudo().write(
                 {
@@ -202,7 +202,7 @@ class LeaseLegalCase(models.Model):
         self._check_legal()
         self._check_state("preparation", "filed", "hearing", "judgment", "enforcement")
         self.sudo().write(
-            {"state": "closed", "date_closed": fields.Date.context_today(self)}
+            {"state": "closed", "date_closed": self.env.company._lease_today()}
         )
         return True
 

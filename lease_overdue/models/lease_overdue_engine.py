@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
@@ -46,9 +46,10 @@ class LeaseOverdueEngine(models.AbstractModel):
         """Recompute installments, contracts, partners, invoices and collection cases.
 
         :param contract_ids: restrict to these contracts (payment hooks); None = portfolio
-        :param date: the day to compute for (default: today in the user's timezone)
+        :param date: the day to compute for (default: the company's local date, whoever
+            runs it: the cron's system user has a time zone of its own)
         """
-        today = date or fields.Date.context_today(self)
+        today = date or self.env.company._lease_today()
         if contract_ids is not None and not contract_ids:
             return
         # A system computation: whoever registers the payment, the figures and cases follow.
@@ -359,39 +360,14 @@ class LeaseOverdueEngine(models.AbstractModel):
 
     @api.model
     def _working_days(self, company, date_from, date_to):
-        """Sorted list of the company's working days in [date_from, date_to]."""
+        """Sorted list of the company's working days in [date_from, date_to] (SPEC O5):
+        its working calendar read through Odoo's calendar API in the calendar's own time
+        zone, public holidays removed, make-up working days (调休) added. One calendar
+        computation per company and call, whatever the number of contracts."""
         if date_to < date_from:
             return []
-        calendar = company.resource_calendar_id
-        weekdays = {0, 1, 2, 3, 4}
-        if calendar and not calendar.flexible_hours:
-            weekdays = {int(att.dayofweek) for att in calendar.attendance_ids}
-        holidays = set()
-        leaves = self.env["resource.calendar.leaves"].search(
-            [
-                ("resource_id", "=", False),
-                ("company_id", "in", [company.id, False]),
-                ("calendar_id", "in", [calendar.id, False]),
-                (
-                    "date_from",
-                    "<=",
-                    fields.Datetime.to_datetime(date_to) + timedelta(days=1),
-                ),
-                ("date_to", ">=", fields.Datetime.to_datetime(date_from)),
-            ]
-        )
-        for leave in leaves:
-            day = leave.date_from.date()
-            while day <= leave.date_to.date():
-                holidays.add(day)
-                day += timedelta(days=1)
-        days = []
-        day = date_from
-        while day <= date_to:
-            if day.weekday() in weekdays and day not in holidays:
-                days.append(day)
-            day += timedelta(days=1)
-        return days
+        calendar = company.sudo().resource_calendar_id
+        return sorted(calendar._lease_working_dates(date_from, date_to, company))
 
     @api.model
     def _add_working_days(self, company, date_from, count):

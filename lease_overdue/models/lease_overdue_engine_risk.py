@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, models
 
 
 class LeaseOverdueEngine(models.AbstractModel):
@@ -11,6 +11,6 @@ class LeaseOverdueEngine(models.AbstractModel):
         result = super()._run(contract_ids=contract_ids, date=date)
         if contract_ids is not None and not contract_ids:
             return result
-        today = date or fields.Date.context_today(self)
+        today = date or self.env.company._lease_today()
         self.env["res.partner"]._lease_update_credit_ratings(today, contract_ids)
         return result

@@ -74,7 +74,7 @@ class LeaseOverdueWeeklyReport(models.Model):
     date_week = fields.Date(
         "Any Day of the Week",
         required=True,
-        default=fields.Date.context_today,
+        default=lambda self: self.env.company._lease_today(),
         help="The report covers the ISO week (Monday to Sunday) holding this day.",
     )
     date_from = fields.Date(
@@ -237,7 +237,7 @@ class LeaseOverdueWeeklyReport(models.Model):
     # ------------------------------------------------------------------
     def action_generate(self):
         """Take the snapshot of the portfolio; refused for a future week or twice."""
-        today = fields.Date.context_today(self)
+        today = self.env.company._lease_today()
         for report in self:
             if report.state != "draft":
                 raise UserError(
@@ -313,7 +313,7 @@ class LeaseOverdueWeeklyReport(models.Model):
     def _cron_generate_and_send(self):
         """Weekly scheduled action: generate this week's report of every company with
         lease contracts, then queue it by email. Safe to run twice in a week."""
-        today = fields.Date.context_today(self)
+        today = self.env.company._lease_today()
         companies = (
             self.env["lease.contract"]
             .sudo()
@@ -338,7 +338,7 @@ class LeaseOverdueWeeklyReport(models.Model):
     def _demo_generate(self):
         """Demo data: this week's report (generated, not sent) and this month's
         collector targets."""
-        today = fields.Date.context_today(self)
+        today = self.env.company._lease_today()
         report = self.create({"date_week": today})
         report.action_generate()
         targets = []

@@ -37,7 +37,10 @@ class LeasePaymentPromise(models.Model):
         "res.users", "Recorded By", default=lambda self: self.env.user, required=True
     )
     date_recorded = fields.Date(
-        "Recorded On", required=True, default=fields.Date.context_today, readonly=True
+        "Recorded On",
+        required=True,
+        default=lambda self: self.env.company._lease_today(),
+        readonly=True,
     )
     date_promised = fields.Date("Promised Payment Date", required=True, tracking=True)
     amount = fields.Monetary("Promised Amount", tracking=True)

@@ -25,7 +25,9 @@ class LeaseVendorObjection(models.Model):
         related="contract_id.vendor_id", store=True, string="Vendor"
     )
     date_received = fields.Date(
-        "Notice Received On", required=True, default=fields.Date.context_today
+        "Notice Received On",
+        required=True,
+        default=lambda self: self.env.company._lease_today(),
     )
     notice_attachment_ids = fields.Many2many(
         "ir.attachment",
@@ -111,7 +113,7 @@ class LeaseVendorObjection(models.Model):
         self.filtered(lambda o: o.state == "active").sudo().write(
             {
                 "state": "withdrawn",
-                "date_withdrawn": fields.Date.context_today(self),
+                "date_withdrawn": self.env.company._lease_today(),
             }
         )
         self._sync_case_flag()

@@ -361,7 +361,7 @@ class MailActivity(models.Model):
                             task=task.display_name,
                         )
                     )
-        self._lease_open_logs()._mark_done(fields.Date.context_today(self))
+        self._lease_open_logs()._mark_done(self.env.company._lease_today())
         vals_list = []
         now = fields.Datetime.now()
         for activity in self.filtered(

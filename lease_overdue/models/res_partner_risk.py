@@ -138,7 +138,7 @@ class ResPartner(models.Model):
         if RISK_FIELDS.intersection(vals):
             self._check_risk_user()
             if "credit_rating" in vals and "credit_rating_date" not in vals:
-                vals = dict(vals, credit_rating_date=fields.Date.context_today(self))
+                vals = dict(vals, credit_rating_date=self.env.company._lease_today())
             if not self.env.su and set(vals) <= RISK_FIELDS | {"credit_rating_date"}:
                 # Risk management may change these fields without the right to edit
                 # contacts: the check above is the permission (tracking keeps the author).
@@ -202,7 +202,7 @@ class ResPartner(models.Model):
                     "summary": self.env._("Blacklisted registration number"),
                     "note": message,
                     "user_id": (risk_heads[:1] or self.env.user).id,
-                    "date_deadline": fields.Date.context_today(self),
+                    "date_deadline": self.env.company._lease_today(),
                 }
             )
         self.env["mail.activity"].sudo().with_context(
