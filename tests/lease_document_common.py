@@ -39,6 +39,7 @@ class LeaseDocumentMixin:
             "finance": "finance",
             "committee": "review_committee",
             "gm": "general_manager",
+            "lease_admin": "lease_manager",
         }
         cls.users = {
             role: new_test_user(

@@ -22,16 +22,6 @@ REVIEW = "tier.review"
 
 @tagged("post_install", "-at_install")
 class TestApprovalMechanismRpc(LeaseDocumentMixin, LeaseRpcCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.users["lease_admin"] = new_test_user(
-            cls.env,
-            "t4_lease_admin",
-            groups="lease_overdue.group_lease_manager",
-            name="T4 configuration manager",
-        )
-
     # ------------------------------------------------------------------
     # Fixtures
     # ------------------------------------------------------------------

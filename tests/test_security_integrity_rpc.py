@@ -17,29 +17,9 @@ from lease_rpc_common import LeaseRpcCase
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
-STANDIN = """
-<t t-name="lease_overdue.test_integrity_standin">
-    <t t-call="web.html_container">
-        <t t-foreach="docs" t-as="doc">
-            <div class="page"><h1 t-esc="doc.name"/><p>租金催收通知书</p></div>
-        </t>
-    </t>
-</t>
-"""
-
 
 @tagged("post_install", "-at_install")
 class TestIntegrityRpc(LeaseDocumentMixin, LeaseRpcCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.users["lease_admin"] = new_test_user(
-            cls.env,
-            "t4_lease_admin",
-            groups="lease_overdue.group_lease_manager",
-            name="T4 configuration manager",
-        )
-
     # ------------------------------------------------------------------
     # Fixtures
     # ------------------------------------------------------------------
