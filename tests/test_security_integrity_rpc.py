@@ -505,3 +505,89 @@ class TestIntegrityRpc(LeaseDocumentMixin, LeaseRpcCase):
             )
         target = self.env["lease.collector.target"].browse(target_id)
         self.assertEqual(target.achievement_rate, 0.0)
+
+    # ------------------------------------------------------------------
+    # Found by the independent probe (issue "Integrity", done-when)
+    # ------------------------------------------------------------------
+    def test_a3_submitted_evidence_and_approval_messages_kept(self):
+        """A3: once a document is submitted, its evidence files and the files of its
+        chatter are sealed, and its approval messages cannot be deleted; nobody posts
+        in another person's name."""
+        case = self._overdue_case(10)
+        collector, head = self.users["collector"], self.users["am_head"]
+        with self._on(10):
+            notice = case._escalation_prepare_notice()
+        scan = self._attachment("回执.pdf")
+        scan.write({"res_model": "lease.document", "res_id": notice.id})
+        self.assertRpcOk(collector, "lease.document", "action_submit", notice.ids)
+        self.assertTrue(scan.lease_sealed)
+        self.assertRpcRefused(
+            collector,
+            "ir.attachment",
+            "write",
+            scan.ids,
+            vals={"datas": base64.b64encode(b"%PDF-1.4 forged").decode()},
+        )
+        self.assertRpcRefused(collector, "ir.attachment", "unlink", scan.ids)
+        self.assertRpcOk(head, "lease.document", "action_approve", notice.ids)
+        self.assertEqual(notice.state, "approved")
+        for message in notice.message_ids[:3]:
+            self.assertRpcRefused(collector, "mail.message", "unlink", message.ids)
+        # A message posted "as the head" is the collector's own.
+        message_id = self.assertRpcOk(
+            collector,
+            "lease.document",
+            "message_post",
+            notice.ids,
+            body="资产管理部负责人已批准",
+            author_id=head.partner_id.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        message = self.env["mail.message"].browse(message_id)
+        self.assertEqual(message.author_id, collector.partner_id)
+
+    def test_e8_legal_case_reopens_where_it_was_closed(self):
+        """E8/E9: typing filing, judgment and enforcement dates on a case in preparation,
+        then closing and reopening it, brings it back to preparation: the stage moves by
+        its buttons only."""
+        case = self._overdue_case(35)
+        legal = self.users["legal"]
+        legal_id = self.assertRpcOk(
+            legal, "lease.legal.case", "create", vals_list=[{"case_id": case.id}]
+        )[0]
+        self.assertRpcOk(
+            legal,
+            "lease.legal.case",
+            "write",
+            [legal_id],
+            vals={
+                "date_filed": "2026-11-01",
+                "date_judgment": "2026-11-20",
+                "date_enforcement": "2026-11-25",
+            },
+        )
+        self.assertRpcOk(legal, "lease.legal.case", "action_close", [legal_id])
+        self.assertRpcRefused(
+            legal,
+            "lease.legal.case",
+            "write",
+            [legal_id],
+            vals={"closed_from_state": "enforcement"},
+        )
+        self.assertRpcOk(legal, "lease.legal.case", "action_reopen", [legal_id])
+        self.assertEqual(
+            self.env["lease.legal.case"].browse(legal_id).state, "preparation"
+        )
+
+    def test_c2_posted_rent_invoice_not_reset_to_draft(self):
+        """C2 / item 3: finance corrects a posted rent invoice with a credit note; it
+        cannot reset it to draft and rewrite it."""
+        contract = self._contract()
+        move = contract.installment_ids.filtered("move_id")[:1].move_id
+        self.assertEqual(move.state, "posted")
+        for login in ("finance", "finance_head"):
+            self.assertRpcRefused(
+                self.users[login], "account.move", "button_draft", move.ids
+            )
+        self.assertEqual(move.state, "posted")

@@ -90,6 +90,20 @@ class AccountMove(models.Model):
         self._lease_refuse_links(default or {})
         return super().copy_data(default=default)
 
+    def button_draft(self):
+        """A posted rent or penalty invoice is corrected by a credit note, never
+        rewritten (issue "Integrity" item 3)."""
+        for move in self:
+            if move.lease_installment_id and move.lease_move_kind and not self.env.su:
+                raise UserError(
+                    self.env._(
+                        "%(move)s is a lease invoice: it cannot be reset to draft. "
+                        "Issue a credit note to correct it.",
+                        move=move.display_name,
+                    )
+                )
+        return super().button_draft()
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_lease_invoice(self):
         """A rent or penalty invoice stays linked to its installment: deleting it would

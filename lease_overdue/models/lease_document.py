@@ -634,6 +634,7 @@ class LeaseDocument(models.Model):
                 "date_submitted": fields.Datetime.now(),
             }
         )
+        self._lease_seal_attachments()
         ready = self._lease_request_approvals()
         (self - ready)._lease_check_policy_circuit()
         ready._lease_check_policy_circuit()
@@ -713,8 +714,22 @@ class LeaseDocument(models.Model):
                 "date_issued": fields.Datetime.now(),
             }
         )
+        self._lease_seal_attachments()
         self._render_and_archive()
         return True
+
+    def _lease_seal_attachments(self):
+        """What the approvers saw stays what they saw: once a document is submitted, its
+        evidence, financial statements and the files in its chatter are sealed, like its
+        archived PDF (SPEC A3). One search and one write for all the documents."""
+        attachments = (
+            self.evidence_ids
+            | self.financial_statement_ids
+            | self.env["ir.attachment"]
+            .sudo()
+            .search([("res_model", "=", self._name), ("res_id", "in", self.ids)])
+        ).sudo()
+        attachments.filtered(lambda a: not a.lease_sealed).write({"lease_sealed": True})
 
     def action_reset_draft(self):
         """Back to draft after a refusal (or to withdraw a submission); the decisions

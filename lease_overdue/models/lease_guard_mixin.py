@@ -149,6 +149,14 @@ class LeaseGuardMixin(models.AbstractModel):
                 vals.pop(name, None)
         return vals_list
 
+    def message_post(self, **kwargs):
+        """A user posts as himself: the author of a message on a lease record is never
+        chosen by the caller (transitions post in superuser mode with the real user)."""
+        if not self.env.su:
+            kwargs.pop("author_id", None)
+            kwargs.pop("email_from", None)
+        return super().message_post(**kwargs)
+
     @api.ondelete(at_uninstall=False)
     def _unlink_only_in_deletable_states(self):
         states = self._lease_unlink_states

@@ -31,7 +31,12 @@ class LeaseLegalCase(models.Model):
     _check_company_auto = True
     _mail_post_access = "read"
     # Moved forward only by its buttons, each checked (SPEC E8, E9, A3).
-    _lease_guarded_fields = ("state", "date_filing_due", "date_closed")
+    _lease_guarded_fields = (
+        "state",
+        "date_filing_due",
+        "date_closed",
+        "closed_from_state",
+    )
     _lease_fixed_fields = ("name", "case_id")
     # A closed legal case is kept as it was closed (reopening is a button).
     _lease_open_states = tuple(state for state, _label in LEGAL_STATES[:-1])
@@ -80,6 +85,13 @@ class LeaseLegalCase(models.Model):
     date_enforcement = fields.Date("Enforcement From", tracking=True)
     recovered_amount = fields.Monetary(tracking=True)
     date_closed = fields.Date("Closed On", readonly=True)
+    closed_from_state = fields.Selection(
+        LEGAL_STATES[:-1],
+        "Closed From",
+        readonly=True,
+        copy=False,
+        help="The stage the case was in when it was closed: reopening returns to it.",
+    )
     outcome = fields.Selection(
         [
             ("won", "Won"),
@@ -201,24 +213,26 @@ class LeaseLegalCase(models.Model):
     def action_close(self):
         self._check_legal()
         self._check_state("preparation", "filed", "hearing", "judgment", "enforcement")
-        self.sudo().write(
-            {"state": "closed", "date_closed": self.env.company._lease_today()}
-        )
+        for case in self:
+            case.sudo().write(
+                {
+                    "state": "closed",
+                    "closed_from_state": case.state,
+                    "date_closed": self.env.company._lease_today(),
+                }
+            )
         return True
 
     def action_reopen(self):
+        """Back to the stage the case was closed from: the dates typed on the case never
+        decide its stage (filing, hearing, judgment go through their buttons)."""
         self._check_legal()
         self._check_state("closed")
         for case in self:
             case.sudo().write(
                 {
-                    "state": "enforcement"
-                    if case.date_enforcement
-                    else "judgment"
-                    if case.date_judgment
-                    else "filed"
-                    if case.date_filed
-                    else "preparation",
+                    "state": case.closed_from_state or "preparation",
+                    "closed_from_state": False,
                     "date_closed": False,
                 }
             )

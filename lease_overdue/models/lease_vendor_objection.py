@@ -77,6 +77,8 @@ class LeaseVendorObjection(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         objections = super().create(vals_list)
+        # the vendor's written notice is kept as received (E10, A3)
+        objections.sudo().notice_attachment_ids.write({"lease_sealed": True})
         objections._sync_case_flag()
         for objection in objections:
             objection.case_id.sudo().message_post(

@@ -9,8 +9,9 @@ from odoo.tools import SQL
 # messages are never deleted and their content never changes, whoever asks, superuser
 # mode included (issue 8, item 5): only new messages can be posted.
 LEASE_EVIDENCE_THREAD_STATES = {
-    "lease.document": ("issued",),
-    "lease.collection.log.monthly": ("signed", "archived"),
+    # from submission on: the approvals given before issue are evidence too
+    "lease.document": ("to_approve", "approved", "issued", "refused", "cancelled"),
+    "lease.collection.log.monthly": ("signing", "signed", "archived"),
     "lease.overdue.weekly.report": ("generated", "sent"),
 }
 
