@@ -475,12 +475,17 @@ class TestSecurityVisibilityRpc(LeaseRpcCase, EscalationCase):
         self.assertEqual(self.task_log.user_id, self.collector)
         with self.assertRaises(UserError):
             self.task_log.sudo().unlink()
-        # Deleting its rule does not take the ledger rows with it.
+        # Deleting its rule does not take the ledger rows with it: a clear refusal
+        # (archive the rule), and the foreign key behind it.
+        with self.assertRaisesRegex(UserError, "Archive the rule"):
+            self.task_log.rule_id.unlink()
         with (
             mute_logger("odoo.sql_db"),
             self.assertRaises(psycopg2.IntegrityError),
             self.env.cr.savepoint(),
         ):
-            self.task_log.rule_id.unlink()
-            self.env.flush_all()
+            self.env.cr.execute(
+                "DELETE FROM lease_escalation_rule WHERE id = %s",
+                [self.task_log.rule_id.id],
+            )
         self.assertTrue(self.task_log.exists())
