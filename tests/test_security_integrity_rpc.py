@@ -591,3 +591,25 @@ class TestIntegrityRpc(LeaseDocumentMixin, LeaseRpcCase):
                 self.users[login], "account.move", "button_draft", move.ids
             )
         self.assertEqual(move.state, "posted")
+
+    def test_o7_defer_key_from_a_user_defers_nothing(self):
+        """O7 / item 1: ``lease_defer_overdue`` only serves the demo builder's batches
+        (superuser mode); finance paying with it in the context still updates the
+        installment and closes the case at once."""
+        case = self._overdue_case(5, penalty_rate=0.0)
+        installment = case.contract_id.installment_ids.filtered("move_id")[:1]
+        finance = self.users["finance"]
+        with self._on(5):
+            wizard = (
+                self.env["account.payment.register"]
+                .with_user(finance)
+                .with_context(
+                    active_model="account.move",
+                    active_ids=installment.move_id.ids,
+                    lease_defer_overdue=True,
+                )
+                .create({"journal_id": self.bank_journal.id})
+            )
+            wizard._create_payments()
+        self.assertEqual(installment.state, "paid")
+        self.assertEqual(case.state, "closed")

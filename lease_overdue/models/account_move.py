@@ -44,11 +44,7 @@ class AccountMove(models.Model):
 
     def _lease_refresh(self):
         contracts = self.lease_contract_id
-        if (
-            contracts
-            and not self.env.context.get("lease_defer_overdue")
-            and self.env.su
-        ):
+        if contracts and not self.env["lease.overdue.engine"]._deferred():
             self.env["lease.overdue.engine"]._run(contract_ids=contracts.ids)
 
     def _lease_refuse_links(self, names):
@@ -131,7 +127,7 @@ class AccountPartialReconcile(models.Model):
     _inherit = "account.partial.reconcile"
 
     def _lease_contracts(self):
-        if self.env.context.get("lease_defer_overdue") and self.env.su:
+        if self.env["lease.overdue.engine"]._deferred():
             return self.env["lease.contract"]
         moves = (self.debit_move_id | self.credit_move_id).move_id
         return moves.lease_contract_id

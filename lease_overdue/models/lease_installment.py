@@ -326,15 +326,13 @@ class LeaseInstallment(models.Model):
             )
         )
         self.invalidate_recordset(["move_id", "state"])
-        if not (self.env.context.get("lease_defer_overdue") and self.env.su):
+        if not self.env["lease.overdue.engine"]._deferred():
             self.env["lease.overdue.engine"]._run(contract_ids=self.contract_id.ids)
         return moves
 
     def _invoice_penalty(self):
         """Invoice the accrued and not yet invoiced penalty interest (SPEC C3)."""
-        # a batch (the demo builder, in superuser mode) recomputes once at its end;
-        # from a user the key is ignored: the figures follow at once
-        defer = self.env.context.get("lease_defer_overdue") and self.env.su
+        defer = self.env["lease.overdue.engine"]._deferred()
         if not defer:
             self.env["lease.overdue.engine"]._run(contract_ids=self.contract_id.ids)
         journals = self._rent_journals()
