@@ -231,7 +231,6 @@ class LeaseCollectionLogMonthly(models.Model):
                     role=role,
                 )
             )
-        today = self.env.company._lease_today()
         for log in self:
             if log.state not in ("draft", "signing") or log.review_ids.filtered(
                 lambda r, k=role_key: r.lease_role == k and r.status == "approved"
@@ -243,15 +242,7 @@ class LeaseCollectionLogMonthly(models.Model):
                         role=role,
                     )
                 )
-            if today < log.date_to:
-                raise UserError(
-                    self.env._(
-                        "The monthly collection log %(month)s is signed at month end: not before "
-                        "%(date)s.",
-                        month=log.name,
-                        date=fields.Date.to_string(log.date_to),
-                    )
-                )
+            # month end: checked by _lease_before_decision, whatever the door
             if log.state == "draft":
                 log.action_refresh()
                 log.sudo().write({"state": "signing"})

@@ -478,13 +478,8 @@ class LeaseDisposal(models.Model):
                         disposal=disposal.name,
                     )
                 )
-            if not disposal.decision:
-                raise UserError(
-                    self.env._(
-                        "Choose the recourse decision of %(disposal)s.",
-                        disposal=disposal.name,
-                    )
-                )
+            # the decision itself is checked where every door ends:
+            # _lease_recourse_decided (called by the report's approval)
             disposal._decide_on_report("review_committee")
         return True
 
