@@ -277,6 +277,14 @@ class MailActivity(models.Model):
         self._lease_open_logs()._lease_close(state)
         return self.sudo().unlink()
 
+    def _lease_check_assignee_or_head(self, message):
+        """An escalation task is closed (done or cancelled) by its assignee or the head
+        of its department only (SPEC F4); ``message(task)`` says why not."""
+        headed = self._lease_headed_departments()
+        for task in self:
+            if task.user_id != self.env.user and task.lease_department not in headed:
+                raise UserError(message(task))
+
     def action_lease_cancel(self, reason):
         """Cancel escalation tasks with a reason (SPEC F4; issue "Integrity" item 6): the
         assignee or the head of the task's department. The ledger rows say cancelled, by
@@ -287,7 +295,6 @@ class MailActivity(models.Model):
         if len(reason) > 2000:
             raise UserError(self.env._("Keep the reason under 2000 characters."))
         self.check_access("write")
-        headed = self._lease_headed_departments()
         for activity in self.sudo():
             if not activity.active:
                 raise UserError(
@@ -296,18 +303,13 @@ class MailActivity(models.Model):
                         task=activity.display_name,
                     )
                 )
-            if (
-                activity.user_id != self.env.user
-                and activity.lease_department not in headed
-            ):
-                raise UserError(
-                    self.env._(
-                        "Only %(user)s or the head of the department can cancel "
-                        "%(task)s.",
-                        user=activity.user_id.name or "-",
-                        task=activity.display_name,
-                    )
-                )
+        self.sudo()._lease_check_assignee_or_head(
+            lambda task: self.env._(
+                "Only %(user)s or the head of the department can cancel %(task)s.",
+                user=task.user_id.name or "-",
+                task=task.display_name,
+            )
+        )
         for activity in self.sudo():
             if activity.res_model and activity.res_id:
                 record = self.env[activity.res_model].sudo().browse(activity.res_id)
@@ -347,20 +349,14 @@ class MailActivity(models.Model):
         escalation task is marked done by its assignee or the head of its department."""
         if not self.env.su:
             self.check_access("write")
-            headed = self._lease_headed_departments()
-            for task in self._lease_escalation_tasks().sudo():
-                if (
-                    task.user_id != self.env.user
-                    and task.lease_department not in headed
-                ):
-                    raise UserError(
-                        self.env._(
-                            "Only %(user)s or the head of the department can mark "
-                            "%(task)s done.",
-                            user=task.user_id.name or "-",
-                            task=task.display_name,
-                        )
-                    )
+            self._lease_escalation_tasks().sudo()._lease_check_assignee_or_head(
+                lambda task: self.env._(
+                    "Only %(user)s or the head of the department can mark %(task)s "
+                    "done.",
+                    user=task.user_id.name or "-",
+                    task=task.display_name,
+                )
+            )
         self._lease_open_logs()._mark_done(self.env.company._lease_today())
         vals_list = []
         now = fields.Datetime.now()
