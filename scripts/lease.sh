@@ -787,18 +787,36 @@ EOF
     fi
     logf=$LOGS/run-$LEASE_DB.log
     log "starting Odoo on http://127.0.0.1:$LEASE_PORT (database $LEASE_DB${update:+, updating $ADDON}; log: ${logf#"$ROOT"/})"
-    odoo_cmd -c "$CONF" -d "$LEASE_DB" --db-filter="^$LEASE_DB\$" --http-port="$LEASE_PORT" \
-        "${update[@]}" > >(tee -a "$logf") 2>&1 &
-    local pid=$! _
+    # Odoo is started directly (not through the odoo_cmd function, whose subshell would
+    # stand between): $! is Odoo itself, so Ctrl-C, a TERM to `make run` or to this
+    # script stops it. setpriv's parent-death signal stops it even when this script is
+    # killed with SIGKILL; the loop below stops it when `make` (our parent) goes away.
+    local deathsig=()
+    if command -v setpriv >/dev/null 2>&1; then
+        deathsig=(setpriv --pdeathsig TERM)
+    fi
+    # tee is this script's child, not Odoo's (Odoo warns of children at shutdown)
+    local teefd
+    exec {teefd}> >(tee -a "$logf")
+    "${deathsig[@]}" "$PY" -m odoo -c "$CONF" -d "$LEASE_DB" --db-filter="^$LEASE_DB\$" \
+        --http-port="$LEASE_PORT" "${update[@]}" >&"$teefd" 2>&1 &
+    exec {teefd}>&-
+    local pid=$! parent=$PPID up=0 _
     trap 'kill -TERM "$pid" 2>/dev/null; wait "$pid"; exit 130' INT
     trap 'kill -TERM "$pid" 2>/dev/null; wait "$pid"; exit 143' TERM
-    for _ in $(seq 1 300); do
-        kill -0 "$pid" 2>/dev/null || break
-        if curl -fsS -o /dev/null "http://127.0.0.1:$LEASE_PORT/web/login" 2>/dev/null; then
-            banner
+    trap 'kill -TERM "$pid" 2>/dev/null; wait "$pid"; exit 129' HUP
+    while kill -0 "$pid" 2>/dev/null; do
+        if ! kill -0 "$parent" 2>/dev/null || [ "$(ps -o ppid= -p $$ | tr -d ' ')" != "$parent" ]; then
+            log "the command that started this one is gone: stopping Odoo"
+            kill -TERM "$pid" 2>/dev/null
             break
         fi
-        sleep 1
+        if [ "$up" = 0 ] && curl -fsS -o /dev/null "http://127.0.0.1:$LEASE_PORT/web/login" 2>/dev/null; then
+            banner
+            up=1
+        fi
+        sleep 1 &
+        wait $! || true
     done
     wait "$pid" || rc=$?
     trap - INT TERM
