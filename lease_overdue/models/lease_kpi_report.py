@@ -1,7 +1,5 @@
 from datetime import timedelta
 
-from dateutil.relativedelta import relativedelta
-
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -302,8 +300,3 @@ class LeaseKpiReport(models.Model):
             )
         )
         return {collector_id: float(amount or 0.0) for collector_id, amount in rows}
-
-    @api.model
-    def _month_bounds(self, day):
-        start = day.replace(day=1)
-        return start, start + relativedelta(months=1, days=-1)

@@ -59,16 +59,6 @@ class LeaseOverdueTier(models.Model):
                     )
                 )
 
-    @api.model
-    def _tier_for_days(self, days):
-        """Return the tier that contains ``days`` overdue days (empty if none)."""
-        if days <= 0:
-            return self.browse()
-        for tier in self.search([]):
-            if days >= tier.days_min and (not tier.days_max or days <= tier.days_max):
-                return tier
-        return self.browse()
-
 
 class LeaseAmountBand(models.Model):
     """Amount band (SPEC O3, D3 L49): overdue amount ranges that, with the tier,
