@@ -1,4 +1,12 @@
-"""Fixtures of the escalation tests: contracts through the real flow, a day-by-day clock."""
+"""Fixtures of the escalation tests: contracts through the real flow, a day-by-day clock.
+
+The company lives in Asia/Shanghai on China's real calendar (issue 9 "Done when"): its
+working calendar's time zone is Asia/Shanghai and China's public holidays (entered in local
+time) and make-up working days (调休) of 2026 are loaded from the chinesecalendar package,
+as the install and the yearly action do. In 2026: 清明 04-04..04-06, 劳动节 05-01..05-05
+with the 调休 Saturday 05-09, 中秋 09-25..09-27, 国庆 10-01..10-07 with the 调休 Sunday
+09-20 and Saturday 10-10.
+"""
 
 from datetime import date, timedelta
 
@@ -14,6 +22,10 @@ class EscalationCase(LeaseTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        calendar = cls.company.resource_calendar_id
+        calendar.tz = "Asia/Shanghai"
+        cls.company.partner_id.tz = "Asia/Shanghai"
+        calendar._lease_load_china_calendar(year_from=2026)
         group = "lease_overdue.group_"
         cls.risk_officer = new_test_user(
             cls.env, "t_risk_officer", groups=group + "risk_management"

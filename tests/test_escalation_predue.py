@@ -24,19 +24,23 @@ class TestPreDue(EscalationCase):
                 line._create_rent_invoices()
             with freeze_time(late):
                 self._pay(line.move_id, line.amount_rent, late)
-        # Installment 5 is due on Sunday 2026-05-10: its 5 working days are May 4-8.
+        # Installment 5 is due on Sunday 2026-05-10. On China's calendar (劳动节 05-01..
+        # 05-05, the 调休 Saturday 05-09 works) its 5 working days before are 04-30,
+        # 05-06, 05-07, 05-08 and Saturday 05-09; 04-29 is the 6th: no call yet; no call
+        # on the holidays.
         expected_calls = {
-            date(2026, 4, 30): 0,
-            date(2026, 5, 1): 0,
+            date(2026, 4, 29): 0,
+            date(2026, 4, 30): 1,
+            date(2026, 5, 1): 1,
             date(2026, 5, 4): 1,
-            date(2026, 5, 5): 2,
-            date(2026, 5, 8): 3,
+            date(2026, 5, 5): 1,
+            date(2026, 5, 8): 2,
             date(2026, 5, 9): 3,
             date(2026, 5, 11): 3,
         }
         for day, count in expected_calls.items():
             self._day(day, contract)
-            if day == date(2026, 4, 30):
+            if day == date(2026, 4, 29):
                 self.assertEqual(lessee.lease_overdue_count, 4)
                 self.assertEqual(lessee.lease_overdue_days_total, 12)
                 self.assertTrue(lessee.lease_is_key_watch)
@@ -47,8 +51,8 @@ class TestPreDue(EscalationCase):
                 self.assertIn("deposit", str(calls[:1].note))
             visits = self._tasks(contract, "d5_predue_visit_two_months")
             watch = self._tasks(contract, "d5_predue_visit_key_watch")
-            self.assertEqual(len(visits), 1 if day >= date(2026, 5, 4) else 0, day)
-            self.assertEqual(len(watch), 1 if day >= date(2026, 5, 4) else 0, day)
+            self.assertEqual(len(visits), 1 if day >= date(2026, 4, 30) else 0, day)
+            self.assertEqual(len(watch), 1 if day >= date(2026, 4, 30) else 0, day)
         self.assertEqual(visits.user_id, self.account_manager)
         self.assertEqual(watch.user_id, self.risk_officer)
         # a lessee without that history gets none of these

@@ -261,7 +261,7 @@ class TestLegalAndDisposal(LeaseDocumentCase):
         self.assertEqual(plan.gm_decision_by_id, self.users["gm"])
         self.assertTrue(plan.date_gm_decision)
 
-        # D9 L203: risk management decides which guarantors join the blacklist
+        # D9 L201: risk management decides which guarantors join the blacklist
         plan.with_user(self.users["risk_head"]).guarantor_blacklist_ids = [
             Command.set(self.guarantor.ids)
         ]

@@ -14,7 +14,7 @@ def normalize_registration(number):
 
 
 class LeaseBlacklistEntry(models.Model):
-    """Blacklist of companies and individuals (黑名单, SPEC W3, D9 L203, D4 L84, D6 L116).
+    """Blacklist of companies and individuals (黑名单, SPEC W3, D9 L201, D4 L84, D6 L116).
 
     Kept by risk management. A lessee goes on it after the disposal of its assets, or for
     malicious default; an early warning is raised wherever the same partner or

@@ -30,7 +30,7 @@ class LeaseCollectionCase(models.Model):
     date_documents_checked = fields.Date(
         "Collateral Checked On",
         readonly=True,
-        help="Day legal checked the collateral and guarantee files (D9 L190).",
+        help="Day legal checked the collateral and guarantee files (D9 L191).",
     )
     missing_documents = fields.Text("Missing Collateral Documents", readonly=True)
 
@@ -225,7 +225,7 @@ class LeaseCollectionCase(models.Model):
         return created.with_env(self.env)
 
     def _escalation_notify_guarantors(self):
-        """Tier 3: each guarantor is told in writing of the lessee's overdue (D9 L190,
+        """Tier 3: each guarantor is told in writing of the lessee's overdue (D9 L191,
         SPEC E8). Returns the guarantor notices created (one per guarantor and case)."""
         cases = self._escalation_cases(stop_on_objection=True)
         documents = cases.env["lease.document"].sudo()
@@ -252,7 +252,7 @@ class LeaseCollectionCase(models.Model):
 
     def _escalation_check_documents(self):
         """Tier 3: legal checks the collateral and guarantee files so that lawsuit and
-        disposal have them complete (D9 L190, SPEC E8). Required documents not received
+        disposal have them complete (D9 L191, SPEC E8). Required documents not received
         or expired, and guarantors without a received guarantee contract, are listed in an
         activity for legal. Runs once per case; returns the activities created."""
         cases = self._escalation_cases(stop_on_objection=True).filtered(
@@ -327,7 +327,7 @@ class LeaseCollectionCase(models.Model):
 
     def _escalation_draft_disposal_plan(self):
         """Tier 3: asset management drafts the disposal plan for the review committee
-        (D9 L191, SPEC E8). Returns the disposal plans created."""
+        (D9 L192, SPEC E8). Returns the disposal plans created."""
         cases = self._escalation_cases(stop_on_objection=True)
         return cases._escalation_new_disposals("escalation").with_env(self.env)
 

@@ -1,6 +1,12 @@
 from odoo import api, fields, models
 
 
+def lease_sms_amount(amount):
+    """An amount as the SMS texts show it (issue 9 item 12): thousands separators, two
+    decimals, 元 after it, no currency symbol: 100000 -> "100,000.00元"."""
+    return f"{amount or 0.0:,.2f}元"
+
+
 class LeaseContract(models.Model):
     """Pre-due work on contracts (SPEC R1-R5)."""
 
@@ -11,6 +17,11 @@ class LeaseContract(models.Model):
     )
     lease_next_due_amount = fields.Monetary(
         "Next Rent Due", compute="_compute_lease_next_due"
+    )
+    lease_next_due_amount_text = fields.Char(
+        "Next Rent Due (SMS)",
+        compute="_compute_lease_next_due_amount_text",
+        help="The next rent due as the SMS texts show it, e.g. 100,000.00元.",
     )
 
     def _compute_lease_next_due(self):
@@ -35,6 +46,13 @@ class LeaseContract(models.Model):
             line = first.get(contract.id)
             contract.lease_next_due_date = line.date_due if line else False
             contract.lease_next_due_amount = line.amount_rent if line else 0.0
+
+    @api.depends("lease_next_due_amount")
+    def _compute_lease_next_due_amount_text(self):
+        for contract in self:
+            contract.lease_next_due_amount_text = lease_sms_amount(
+                contract.lease_next_due_amount
+            )
 
     # ------------------------------------------------------------------
     def _escalation_prenotice_list(self):

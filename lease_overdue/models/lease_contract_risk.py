@@ -18,7 +18,7 @@ class LeaseContract(models.Model):
         "guarantor_ids.lease_registration_number",
     )
     def _compute_blacklist_warning(self):
-        """Early warning (D4 L84, D9 L203): the lessee, the vendor or a guarantor is on the
+        """Early warning (D4 L84, D9 L201): the lessee, the vendor or a guarantor is on the
         blacklist, by partner or by registration / ID number."""
         partners = self.partner_id | self.vendor_id | self.guarantor_ids
         matches = self.env["lease.blacklist.entry"]._match(partners.filtered("id"))

@@ -21,10 +21,10 @@ GROUP_RISK = "lease_overdue.group_risk_management"
 class LeaseDisposal(models.Model):
     """Asset disposal of a collection case (资产处置, SPEC X1, E6, E8, E9).
 
-    Asset management drafts the plan (D9 L191), the review committee approves it, asset
+    Asset management drafts the plan (D9 L192), the review committee approves it, asset
     management executes it (L196); finance records proceeds and costs and reports the
     profit and loss (L197); the review committee, then the general manager decide on
-    further recourse. Once disposed, the lessee goes on the blacklist (L203), and risk
+    further recourse. Once disposed, the lessee goes on the blacklist (L201), and risk
     management decides which guarantors join it.
 
     P&L = proceeds - costs - outstanding claim (negative: a loss still owed).
@@ -93,7 +93,7 @@ class LeaseDisposal(models.Model):
         default="manual",
         required=True,
         readonly=True,
-        help="Escalation: drafted when the lessee reached tier 3 (D9 L191). Review "
+        help="Escalation: drafted when the lessee reached tier 3 (D9 L192). Review "
         "committee: sent straight to disposal at month end (D9 L186).",
     )
     method = fields.Selection(
@@ -203,7 +203,7 @@ class LeaseDisposal(models.Model):
         "partner_id",
         string="Guarantors to Blacklist",
         domain="[('id', 'in', guarantor_ids)]",
-        help="Risk management decides which guarantors join the blacklist (D9 L203).",
+        help="Risk management decides which guarantors join the blacklist (D9 L201).",
     )
 
     @api.depends("line_ids.amount", "line_ids.line_type", "claim_amount")
@@ -299,7 +299,7 @@ class LeaseDisposal(models.Model):
                 )
 
     def action_submit(self):
-        """Asset management submits the plan to the review committee (D9 L191)."""
+        """Asset management submits the plan to the review committee (D9 L192)."""
         self._check_group(
             GROUP_AM, self.env._("Asset management submits disposal plans.")
         )
@@ -389,7 +389,7 @@ class LeaseDisposal(models.Model):
 
     def action_done(self):
         """The disposal is over: finance can report its P&L; the lessee is blacklisted
-        (D9 L203) and risk management is asked about the guarantors."""
+        (D9 L201) and risk management is asked about the guarantors."""
         self._check_group(GROUP_AM, self.env._("Asset management closes disposals."))
         self._check_state("in_progress")
         today = self.env.company._lease_today()
@@ -559,7 +559,7 @@ class LeaseDisposal(models.Model):
             )
 
     def action_blacklist_guarantors(self):
-        """Risk management puts the guarantors it chose on the blacklist (D9 L203)."""
+        """Risk management puts the guarantors it chose on the blacklist (D9 L201)."""
         self._check_group(
             GROUP_RISK, self.env._("Risk management keeps the blacklist.")
         )

@@ -48,7 +48,7 @@ DOCUMENT_KINDS = [
     ("deferral_request", "Disposal Deferral Request"),
     ("pnl_report", "Disposal Profit and Loss Report"),
 ]
-# The department that prepares each kind of document (D9 L174-L201).
+# The department that prepares each kind of document (D9 L174-L200).
 KIND_DEPARTMENT = {
     "collection_notice": "asset_management",
     "lawyer_letter": "legal",
@@ -104,7 +104,7 @@ ARCHIVE_FIELDS = frozenset({"attachment_id", "content_hash"})
 # Approvals the policy itself imposes, whatever the configuration says:
 # (sequence, department, signature). The rent collection notice is signed by the head of
 # asset management (D9 L174); a disposal deferral is approved by the review committee,
-# then by the general manager (D9 L199-L201).
+# then by the general manager (D9 L199-L200).
 POLICY_APPROVALS = {
     "collection_notice": [(10, "asset_management", True)],
     "deferral_request": [

@@ -206,7 +206,7 @@ class LeaseEscalationRule(models.Model):
     )
     pause_on_deferral = fields.Boolean(
         help="Skip cases whose disposal is deferred until a day not yet passed; the rule "
-        "fires by itself after the deferral ends (D9 L199-L201, SPEC E11).",
+        "fires by itself after the deferral ends (D9 L199-L200, SPEC E11).",
     )
 
     # What
