@@ -146,6 +146,19 @@ class TestVendorAdvance(LeaseTestCase):
         self.assertEqual(line2.amount_paid, 10000.0)
         self.assertEqual(line2.state, "paid")
         self.assertEqual(line2.days_overdue, 0)
+        # Recorded afterwards as the vendor's advance, the same money no longer cures.
+        with freeze_time(f"{CHECKED_ON} 02:00:00"):
+            self.env["lease.vendor.advance"].with_user(self.finance_user).create(
+                {
+                    "installment_id": line2.id,
+                    "amount": 10000.0,
+                    "date": PAID_ON,
+                    "payment_id": payment.id,
+                }
+            )
+        self.assertEqual(line2.amount_paid, 0.0)
+        self.assertEqual(line2.state, "overdue")
+        self.assertEqual(line2.days_overdue, 18)
 
     def test_c4_bad_input_refused(self):
         """C4: a positive amount, not more than what is open on a posted rent invoice, by

@@ -125,6 +125,33 @@ class LeaseVendorAdvance(models.Model):
                 self.env._("A vendor advance must be a positive amount.")
             )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        advances = super().create(vals_list)
+        self._lease_refresh(advances.contract_id)
+        return advances
+
+    def write(self, vals):
+        contracts = self.contract_id
+        res = super().write(vals)
+        if {"payment_id", "installment_id"}.intersection(vals):
+            self._lease_refresh(contracts | self.contract_id)
+        return res
+
+    def unlink(self):
+        contracts = self.contract_id
+        res = super().unlink()
+        self._lease_refresh(contracts)
+        return res
+
+    @api.model
+    def _lease_refresh(self, contracts):
+        """An advance recorded, moved or removed changes what the lessee paid: the
+        contracts' installments are recomputed at once (a paid one may reopen)."""
+        engine = self.env["lease.overdue.engine"]
+        if contracts and not engine._deferred():
+            engine._run(contract_ids=contracts.ids)
+
 
 class LeaseAssetInspection(models.Model):
     """Asset inspections: periodic post-lease inspections (贷后检查, SPEC K3) and the

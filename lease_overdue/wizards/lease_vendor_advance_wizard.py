@@ -209,8 +209,7 @@ class LeaseInstallment(models.Model):
                 line.account_id == receivable[:1].account_id and not line.reconciled
             )
         )
-        (lines | receivable).reconcile()
-        env["lease.overdue.engine"]._run(contract_ids=contract.ids)
+        (lines | receivable).reconcile()  # recomputes the installment (C4: still due)
         contract.sudo().message_post(
             body=env._(
                 "Vendor advance of %(amount)s received from %(partner)s on %(date)s for "
