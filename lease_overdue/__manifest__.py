@@ -60,6 +60,7 @@
         "views/lease_disposal_views.xml",
         "views/lease_blacklist_entry_views.xml",
         "views/lease_vendor_objection_views.xml",
+        "views/lease_vendor_advance_wizard_views.xml",
         "views/lease_collection_case_documents_views.xml",
         "views/lease_contract_risk_views.xml",
         "views/res_partner_risk_views.xml",

@@ -323,11 +323,22 @@ class TestApprovals(LeaseDocumentCase):
 
     def test_e10_vendor_objection_needs_buyback_guarantee(self):
         """E10: a vendor's written objection is recorded only under a buy-back guarantee;
-        it keeps the notice and stops the tier 3 and tier 4 actions until withdrawn."""
+        it keeps the notice; the tier 3 and tier 4 actions the responsible heads decided
+        to stop stay stopped until it is withdrawn."""
         plain = self._overdue_case(35)
         objections = self.env["lease.vendor.objection"].with_user(
             self.users["collector"]
         )
+        scopes = [
+            (0, 0, {"scope": scope})
+            for scope in (
+                "litigation",
+                "guarantor_notice",
+                "documents_check",
+                "disposal_plan",
+                "disposal",
+            )
+        ]
         with self.assertRaises(ValidationError):
             objections.create(
                 {
@@ -335,21 +346,30 @@ class TestApprovals(LeaseDocumentCase):
                     "notice_attachment_ids": [
                         (4, self._attachment(user=self.users["collector"]).id)
                     ],
+                    "line_ids": scopes,
                 }
             )
         case = self._overdue_case(
             35, has_buyback_guarantee=True, guarantor_ids=self._guarantors()
         )
         with self.assertRaises(ValidationError):
-            objections.create({"case_id": case.id})  # the written notice is required
+            # the written notice is required
+            objections.create({"case_id": case.id, "line_ids": scopes})
         notice = self._attachment("vendor-objection.pdf", self.users["collector"])
         objection = objections.create(
-            {"case_id": case.id, "notice_attachment_ids": [(4, notice.id)]}
+            {
+                "case_id": case.id,
+                "notice_attachment_ids": [(4, notice.id)],
+                "line_ids": scopes,
+            }
         )
         self.assertTrue(case.vendor_objection)
         self.assertEqual(objection.vendor_id, self.vendor)
         with self.assertRaises(UserError):
             objection.write({"notice_attachment_ids": [(5, 0, 0)]})
+        for line in objection.line_ids:
+            head = "am_head" if line.scope.startswith("disposal") else "legal_head"
+            line.with_user(self.users[head]).action_decide_stop()
         with self._on(50):
             self.assertFalse(case._escalation_start_legal())
             self.assertFalse(case._escalation_notify_guarantors())

@@ -27,6 +27,8 @@ SENSITIVE_MODELS = (
     "lease.disposal",
     "lease.payment.promise",
     "lease.vendor.objection",
+    "lease.vendor.objection.line",  # the heads' stop/continue decisions (E10)
+    "lease.vendor.advance",  # advances decide overdue status (C4)
     "lease.blacklist.entry",
     "lease.collection.log.monthly",
     "lease.overdue.weekly.report",

@@ -5,8 +5,13 @@ without a vendor's buy-back guarantee. Every day the overdue engine runs, then t
 escalation job twice: the second run must create nothing.
 """
 
+import base64
+
 from freezegun import freeze_time
 from lease_escalation_common import DUE, EscalationCase
+
+from odoo import Command
+from odoo.tests import new_test_user
 
 
 class TestEscalationScenario(EscalationCase):
@@ -32,9 +37,38 @@ class TestEscalationScenario(EscalationCase):
         cls.contracts = (
             cls.contract_a | cls.contract_b | cls.contract_c | cls.contract_d
         )
+        group = "lease_overdue.group_"
+        cls.legal_head = new_test_user(
+            cls.env, "t_scn_legal_head", groups=group + "legal_head"
+        )
+        cls.am_head = new_test_user(
+            cls.env, "t_scn_am_head", groups=group + "asset_management_head"
+        )
 
     def _case(self, contract):
         return contract.current_case_id
+
+    def _stop_everything(self, case):
+        """The vendor's written notice against the whole tier 3 plan and the tier 4
+        disposal, each part stopped by the head responsible for it (SPEC E10)."""
+        notice = self.env["ir.attachment"].create(
+            {"name": "出卖人书面通知.pdf", "datas": base64.b64encode(b"%PDF-1.4")}
+        )
+        scopes = dict(
+            self.env["lease.vendor.objection.line"]._fields["scope"].selection
+        )
+        objection = self.env["lease.vendor.objection"].create(
+            {
+                "case_id": case.id,
+                "notice_attachment_ids": [Command.link(notice.id)],
+                "line_ids": [Command.create({"scope": scope}) for scope in scopes],
+            }
+        )
+        for line in objection.line_ids:
+            legal = line.scope in ("litigation", "guarantor_notice", "documents_check")
+            head = self.legal_head if legal else self.am_head
+            line.with_user(head).action_decide_stop()
+        self.assertEqual(set(objection.line_ids.mapped("decision")), {"stop"})
 
     def _users(self, activities):
         return activities.mapped("user_id")
@@ -218,8 +252,9 @@ class TestEscalationScenario(EscalationCase):
                 # R1 again, a week before installment 2
                 self.assertEqual(len(self._logs(a, "d5_sms_week_before")), 2)
             if offset == 25:
-                # E10: the vendor of B objects in writing under its buy-back guarantee
-                cases[b].write({"vendor_objection": True})
+                # E10: the vendor of B objects in writing under its buy-back guarantee to
+                # the whole plan; the responsible heads decide to stop it (L193, L198)
+                self._stop_everything(cases[b])
             if offset == 30:
                 # E7 / D9 L187: day 30, legal prepares the pre-litigation letter
                 for contract in (b, c, d):
@@ -264,7 +299,8 @@ class TestEscalationScenario(EscalationCase):
                         "lease_overdue.group_asset_management_head"
                     )
                 )
-                self.assertFalse(self._tasks(case, "d8_le30_1"))
+                # L153: the first-time reminder continues at the 2nd occurrence
+                self.assertEqual(len(self._logs(case, "d8_le30_1")), 1)
             if offset == 40:
                 # E11: an approved deferral pauses C's disposal until day 48
                 cases[c].write({"deferral_until": self.offset(48)})

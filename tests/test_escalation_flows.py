@@ -281,8 +281,11 @@ class TestEscalationFlows(EscalationCase):
                 method_name="_escalation_prepare_notice",
             )
         )
+        self.assertFalse(t3.stop_on_vendor_objection, "no objection scope given")
+        t3.with_user(self.manager).objection_scope = "litigation"
         self.assertTrue(
-            t3.stop_on_vendor_objection, "T3/T4 steps stop on objection (E10)"
+            t3.stop_on_vendor_objection,
+            "stops where the litigation was stopped on an objection (E10)",
         )
 
     def test_schemes_switch_off_and_missing_step(self):

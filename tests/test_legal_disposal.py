@@ -286,7 +286,8 @@ class TestLegalAndDisposal(LeaseDocumentCase):
         self.assertEqual(case.disposal_ids, disposal, "no second disposal")
 
     def test_e9_disposal_stops_on_vendor_objection(self):
-        """E10 within E9: an approved plan is not executed against a vendor's objection."""
+        """E10 within E9: an approved plan is not executed once the head of asset
+        management stopped the disposal on the vendor's objection (L198)."""
         case = self._tier3_case(has_buyback_guarantee=True)
         with self._on(35):
             plan = case._escalation_draft_disposal_plan()
@@ -295,12 +296,14 @@ class TestLegalAndDisposal(LeaseDocumentCase):
         )
         plan.with_user(self.users["collector"]).action_submit()
         plan.with_user(self.users["committee"]).action_approve_plan()
-        self.env["lease.vendor.objection"].create(
+        objection = self.env["lease.vendor.objection"].create(
             {
                 "case_id": case.id,
                 "notice_attachment_ids": [Command.link(self._attachment().id)],
+                "line_ids": [Command.create({"scope": "disposal"})],
             }
         )
+        objection.line_ids.with_user(self.users["am_head"]).action_decide_stop()
         with self.assertRaisesRegex(UserError, "objected"):
             plan.with_user(self.users["collector"]).action_start()
         with self._on(50):

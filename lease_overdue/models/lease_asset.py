@@ -80,8 +80,11 @@ class LeaseCollateralDocument(models.Model):
 class LeaseVendorAdvance(models.Model):
     """Rent advanced by the vendor for the lessee (出卖人垫付, SPEC C4).
 
-    Recorded and visible, but the lessee's installment stays overdue (D9 L169): the
-    engine leaves payments of the contract's vendor out of the lessee's payments.
+    Recorded in one step (lease.vendor.advance.wizard: the payment is posted, applied to
+    the lessee's rent invoice and flagged here). The record decides: the overdue engine
+    leaves the payment entry of every advance out of the lessee's payments, whatever
+    partner it was booked under, so the lessee's installment stays overdue (D9 L169).
+    Money not recorded as an advance counts as the lessee's payment.
     """
 
     _name = "lease.vendor.advance"
@@ -100,8 +103,20 @@ class LeaseVendorAdvance(models.Model):
         required=True, default=lambda self: self.env.company._lease_today()
     )
     amount = fields.Monetary(required=True)
-    payment_id = fields.Many2one("account.payment", "Vendor Payment")
+    payment_id = fields.Many2one("account.payment", "Vendor Payment", index=True)
+    move_id = fields.Many2one(
+        related="payment_id.move_id",
+        store=True,
+        index="btree_not_null",
+        string="Payment Entry",
+        help="Entry of the advance: its credits do not pay the lessee's rent for overdue "
+        "purposes (D9 L169, SPEC C4).",
+    )
     note = fields.Char()
+
+    _payment_once = models.Constraint(
+        "UNIQUE(payment_id)", "A payment is recorded as a vendor advance only once."
+    )
 
     @api.constrains("amount")
     def _check_amount(self):
@@ -109,6 +124,33 @@ class LeaseVendorAdvance(models.Model):
             raise ValidationError(
                 self.env._("A vendor advance must be a positive amount.")
             )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        advances = super().create(vals_list)
+        self._lease_refresh(advances.contract_id)
+        return advances
+
+    def write(self, vals):
+        contracts = self.contract_id
+        res = super().write(vals)
+        if {"payment_id", "installment_id"}.intersection(vals):
+            self._lease_refresh(contracts | self.contract_id)
+        return res
+
+    def unlink(self):
+        contracts = self.contract_id
+        res = super().unlink()
+        self._lease_refresh(contracts)
+        return res
+
+    @api.model
+    def _lease_refresh(self, contracts):
+        """An advance recorded, moved or removed changes what the lessee paid: the
+        contracts' installments are recomputed at once (a paid one may reopen)."""
+        engine = self.env["lease.overdue.engine"]
+        if contracts and not engine._deferred():
+            engine._run(contract_ids=contracts.ids)
 
 
 class LeaseAssetInspection(models.Model):

@@ -90,8 +90,8 @@ class LeaseCollectionCase(models.Model):
     vendor_objection = fields.Boolean(
         readonly=True,
         tracking=True,
-        help="The vendor, who gave a buy-back guarantee, objected in writing: T3/T4 actions "
-        "stop (D9 L193, L198, SPEC E10).",
+        help="The vendor, who gave a buy-back guarantee, objected in writing. Only the "
+        "actions the responsible head decided to stop are stopped (D9 L193, L198, SPEC E10).",
     )
     deferral_until = fields.Date(
         "Disposal Deferred Until",

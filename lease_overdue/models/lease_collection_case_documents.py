@@ -1,5 +1,6 @@
 from odoo import Command, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.fields import Domain
 
 from .lease_document import OUTGOING_KINDS
 
@@ -11,8 +12,9 @@ class LeaseCollectionCase(models.Model):
     The ``_escalation_*`` methods are called by the escalation rules on a set of cases.
     Each works in a fixed number of queries for the whole set, creates only what does not
     exist yet (calling it twice creates nothing new) and returns the records it created.
-    Tier 3 and tier 4 steps skip cases with a vendor's written objection (E10); disposal
-    skips cases whose disposal is deferred until a day not yet passed (E11).
+    Tier 3 and tier 4 steps skip the cases where the responsible head decided to stop
+    that step after a vendor's written objection (E10); disposal skips cases whose
+    disposal is deferred until a day not yet passed (E11).
     """
 
     _inherit = "lease.collection.case"
@@ -22,6 +24,9 @@ class LeaseCollectionCase(models.Model):
     disposal_ids = fields.One2many("lease.disposal", "case_id", "Disposals")
     vendor_objection_ids = fields.One2many(
         "lease.vendor.objection", "case_id", "Vendor Objections"
+    )
+    vendor_objection_line_ids = fields.One2many(
+        "lease.vendor.objection.line", "case_id", "Objected Actions"
     )
     has_buyback_guarantee = fields.Boolean(related="contract_id.has_buyback_guarantee")
     document_count = fields.Integer(compute="_compute_document_counts")
@@ -52,10 +57,38 @@ class LeaseCollectionCase(models.Model):
     # ------------------------------------------------------------------
     # Escalation steps (called by the escalation rules)
     # ------------------------------------------------------------------
-    def _escalation_cases(self, stop_on_objection=False, stop_on_deferral=False):
+    @staticmethod
+    def _lease_objection_stop_domain(scope, prefix=""):
+        """Domain of the cases where ``scope`` was decided stopped on a vendor's objection
+        in force (E10, D9 L193, L198)."""
+        return Domain(
+            prefix + "vendor_objection_line_ids",
+            "any",
+            [
+                ("scope", "=", scope),
+                ("decision", "=", "stop"),
+                ("objection_state", "=", "active"),
+            ],
+        )
+
+    def _lease_objection_stopped(self, scope):
+        """The cases of ``self`` where ``scope`` was decided stopped (one query)."""
+        if not self:
+            return self
+        return (
+            self.sudo()
+            .search(
+                Domain("id", "in", self.ids) & self._lease_objection_stop_domain(scope)
+            )
+            .with_env(self.env)
+        )
+
+    def _escalation_cases(self, stop_on_objection=None, stop_on_deferral=False):
         """The open cases of ``self`` an escalation step applies to, as the system (the
         step runs whoever triggered the engine) and in batch mode: no follower added, no
-        assignment e-mail per record (the activities still reach their users)."""
+        assignment e-mail per record (the activities still reach their users).
+        ``stop_on_objection``: the objection scope of the step (E10); cases where the
+        responsible head decided to stop it are left out."""
         today = self.env.company._lease_today()
         cases = (
             self.sudo()
@@ -67,7 +100,7 @@ class LeaseCollectionCase(models.Model):
             .filtered(lambda c: c.state == "open")
         )
         if stop_on_objection:
-            cases = cases.filtered(lambda c: not c.vendor_objection)
+            cases -= cases._lease_objection_stopped(stop_on_objection)
         if stop_on_deferral:
             cases = cases.filtered(
                 lambda c: not c.deferral_until or c.deferral_until < today
@@ -187,7 +220,7 @@ class LeaseCollectionCase(models.Model):
         lawsuit (D9 L190, SPEC E8). Opens a legal case in preparation and attaches the
         lawyer's letter to send (the one prepared at day 15, else a new one). Returns the
         legal cases created."""
-        cases = self._escalation_cases(stop_on_objection=True)
+        cases = self._escalation_cases(stop_on_objection="litigation")
         legal_cases = cases.env["lease.legal.case"].sudo()
         done = {
             case.id
@@ -227,7 +260,7 @@ class LeaseCollectionCase(models.Model):
     def _escalation_notify_guarantors(self):
         """Tier 3: each guarantor is told in writing of the lessee's overdue (D9 L191,
         SPEC E8). Returns the guarantor notices created (one per guarantor and case)."""
-        cases = self._escalation_cases(stop_on_objection=True)
+        cases = self._escalation_cases(stop_on_objection="guarantor_notice")
         documents = cases.env["lease.document"].sudo()
         done = {
             (case.id, partner.id)
@@ -255,7 +288,7 @@ class LeaseCollectionCase(models.Model):
         disposal have them complete (D9 L191, SPEC E8). Required documents not received
         or expired, and guarantors without a received guarantee contract, are listed in an
         activity for legal. Runs once per case; returns the activities created."""
-        cases = self._escalation_cases(stop_on_objection=True).filtered(
+        cases = self._escalation_cases(stop_on_objection="documents_check").filtered(
             lambda c: not c.date_documents_checked
         )
         if not cases:
@@ -328,7 +361,7 @@ class LeaseCollectionCase(models.Model):
     def _escalation_draft_disposal_plan(self):
         """Tier 3: asset management drafts the disposal plan for the review committee
         (D9 L192, SPEC E8). Returns the disposal plans created."""
-        cases = self._escalation_cases(stop_on_objection=True)
+        cases = self._escalation_cases(stop_on_objection="disposal_plan")
         return cases._escalation_new_disposals("escalation").with_env(self.env)
 
     def _escalation_new_disposals(self, origin):
@@ -360,7 +393,7 @@ class LeaseCollectionCase(models.Model):
         """Tier 4: legal files the lawsuit (D9 L195, SPEC E9). Marks the legal cases in
         preparation as due for filing (opening them first where tier 3 was skipped);
         returns the legal cases created."""
-        cases = self._escalation_cases(stop_on_objection=True)
+        cases = self._escalation_cases(stop_on_objection="litigation")
         created = cases._escalation_start_legal().sudo()
         cases.env["lease.legal.case"].sudo().search(
             [
@@ -376,7 +409,9 @@ class LeaseCollectionCase(models.Model):
         E9), unless the vendor objected (E10) or the disposal is deferred (E11). A plan
         approved by the review committee goes into execution; a case without a plan gets
         one. Returns the disposals created or put into execution."""
-        cases = self._escalation_cases(stop_on_objection=True, stop_on_deferral=True)
+        cases = self._escalation_cases(
+            stop_on_objection="disposal", stop_on_deferral=True
+        )
         created = cases._escalation_new_disposals("escalation")
         due = (
             cases.env["lease.disposal"]
@@ -409,14 +444,17 @@ class LeaseCollectionCase(models.Model):
         for case in self:
             if case.state != "open":
                 raise UserError(self.env._("%(case)s is closed.", case=case.name))
-            if case.vendor_objection:
-                raise UserError(
-                    self.env._(
-                        "The vendor of %(case)s objected in writing under its buy-back guarantee: "
-                        "its assets are not disposed of.",
-                        case=case.name,
-                    )
+        stopped = self._lease_objection_stopped(
+            "disposal_plan"
+        ) | self._lease_objection_stopped("disposal")
+        if stopped:
+            raise UserError(
+                self.env._(
+                    "The vendor of %(case)s objected in writing under its buy-back guarantee "
+                    "and its disposal was stopped: its assets are not disposed of.",
+                    case=stopped[0].name,
                 )
+            )
         created = self.sudo()._escalation_new_disposals("committee")
         for disposal in created:
             disposal.case_id.message_post(

@@ -277,15 +277,17 @@ class LeaseDisposal(models.Model):
             raise AccessError(message)
 
     def _check_not_stopped(self):
-        """E10: a vendor's written objection stops disposal; E11: an approved deferral
-        pauses it until its end date."""
+        """E10: a decided stop on a vendor's written objection stops the disposal; E11: an
+        approved deferral pauses it until its end date."""
         today = self.env.company._lease_today()
+        stopped = self.case_id._lease_objection_stopped("disposal")
         for disposal in self:
-            if disposal.vendor_objection:
+            if disposal.case_id in stopped:
                 raise UserError(
                     self.env._(
-                        "The vendor objected in writing under its buy-back guarantee: the disposal "
-                        "of %(disposal)s is stopped.",
+                        "The vendor objected in writing under its buy-back guarantee and the "
+                        "head of asset management stopped the disposal: %(disposal)s is not "
+                        "executed.",
                         disposal=disposal.name,
                     )
                 )

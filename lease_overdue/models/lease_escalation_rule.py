@@ -23,6 +23,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 
+from .lease_vendor_objection import OBJECTION_SCOPES
+
 _logger = logging.getLogger(__name__)
 
 CASE_MODEL = "lease.collection.case"
@@ -197,12 +199,22 @@ class LeaseEscalationRule(models.Model):
         "Cumulative Days Above",
         help="Lessee's cumulative days overdue must exceed it (0 = any).",
     )
+    occurrence_continues = fields.Boolean(
+        "Continues at Later Occurrences",
+        help="The measure of this occurrence continues at the later ones (D8 L153: "
+        '"除采取第一次逾期的措施外"): the rule applies from this occurrence on.',
+    )
+    objection_scope = fields.Selection(
+        OBJECTION_SCOPES,
+        "Stops on Vendor Objection",
+        help="Part of the plan a vendor with a buy-back guarantee may object to: the rule "
+        "skips cases where the responsible head decided to stop it (D9 L193, L198, "
+        "SPEC E10). Empty: an objection never stops the rule.",
+    )
     stop_on_vendor_objection = fields.Boolean(
         compute="_compute_stop_on_vendor_objection",
-        store=True,
-        readonly=False,
-        help="Skip cases whose vendor objected in writing under its buy-back guarantee "
-        "(D9 L193, L198, SPEC E10).",
+        help="Skips cases where the responsible head decided to stop this part of the plan "
+        "after the vendor's objection (D9 L193, L198, SPEC E10).",
     )
     pause_on_deferral = fields.Boolean(
         help="Skip cases whose disposal is deferred until a day not yet passed; the rule "
@@ -255,14 +267,10 @@ class LeaseEscalationRule(models.Model):
         for rule in self:
             rule.scheme_sequence = order.get(rule.scheme, 9)
 
-    @api.depends("trigger", "tier_id")
+    @api.depends("objection_scope")
     def _compute_stop_on_vendor_objection(self):
         for rule in self:
-            rule.stop_on_vendor_objection = bool(
-                rule.trigger == "tier_entry"
-                and rule.tier_id
-                and rule.tier_id.days_min > 30
-            )
+            rule.stop_on_vendor_objection = bool(rule.objection_scope)
 
     def _compute_log_count(self):
         groups = self.env["lease.escalation.log"]._read_group(
@@ -540,15 +548,19 @@ class LeaseEscalationRule(models.Model):
         if self.occurrence:
             level = int(self.occurrence)
             domain &= Domain(
-                "escalation_occurrence", ">=" if level == 3 else "=", level
+                "escalation_occurrence",
+                ">=" if level == 3 or self.occurrence_continues else "=",
+                level,
             )
         if self.d8_category:
             low, high = D8_CATEGORIES[self.d8_category]
             domain &= Domain(days, ">=", low)
             if high:
                 domain &= Domain(days, "<=", high)
-        if self.stop_on_vendor_objection:
-            domain &= Domain("vendor_objection", "=", False)
+        if self.objection_scope:
+            domain &= ~self.env[CASE_MODEL]._lease_objection_stop_domain(
+                self.objection_scope
+            )
         if self.pause_on_deferral:
             domain &= Domain("deferral_until", "=", False) | Domain(
                 "deferral_until", "<", today

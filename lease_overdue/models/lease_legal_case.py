@@ -136,16 +136,18 @@ class LeaseLegalCase(models.Model):
             )
 
     def action_file(self):
-        """File the lawsuit (D9 L195): not against a vendor's written objection (E10), and
-        only after a lawyer's letter went out (L190)."""
+        """File the lawsuit (D9 L195): not where the litigation was stopped on a vendor's
+        written objection (E10), and only after a lawyer's letter went out (L190)."""
         self._check_legal()
         self._check_state("preparation")
+        stopped = self.case_id._lease_objection_stopped("litigation")
         for case in self:
-            if case.vendor_objection:
+            if case.case_id in stopped:
                 raise UserError(
                     self.env._(
-                        "The vendor objected in writing under its buy-back "
-                        "guarantee: the lawsuit of %(case)s is stopped.",
+                        "The vendor objected in writing under its buy-back guarantee and "
+                        "the head of legal & compliance stopped the litigation: the lawsuit "
+                        "of %(case)s is not filed.",
                         case=case.name,
                     )
                 )

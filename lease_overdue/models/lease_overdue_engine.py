@@ -134,7 +134,8 @@ class LeaseOverdueEngine(models.AbstractModel):
                     ON dl.move_id = s.move_id AND dl.display_type = 'payment_term'
                   JOIN account_partial_reconcile p ON p.debit_move_id = dl.id
                   JOIN account_move_line cl ON cl.id = p.credit_move_id
-                 WHERE s.vendor_id IS NULL OR cl.partner_id IS DISTINCT FROM s.vendor_id
+                 WHERE NOT EXISTS (SELECT 1 FROM lease_vendor_advance va
+                                    WHERE va.move_id = cl.move_id)
                  GROUP BY s.id
             ),
             pen AS (

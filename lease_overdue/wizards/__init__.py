@@ -1,1 +1,2 @@
 from . import lease_activity_cancel_wizard
+from . import lease_vendor_advance_wizard
