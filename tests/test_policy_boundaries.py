@@ -361,6 +361,7 @@ class TestContractPeopleAndBuyback(BoundaryCase):
                 {
                     "case_id": without.current_case_id.id,
                     "notice_attachment_ids": [(6, 0, attachment.ids)],
+                    "line_ids": [(0, 0, {"scope": "disposal"})],
                 }
             )
         self.assertFalse(without.current_case_id.vendor_objection)
