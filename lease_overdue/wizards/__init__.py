@@ -1,1 +1,2 @@
 from . import lease_activity_cancel_wizard
+from . import lease_case_reopen_wizard
