@@ -302,3 +302,56 @@ class TestCaseClosureRpc(CaseClosureMixin, LeaseDocumentMixin, LeaseRpcCase):
                 self.assertIn("Paid in full", str(result))
         self.assertEqual(r["signed"].state, "approved")
         self.assertEqual(r["legal_case"].state, "preparation")
+
+
+class TestCaseClosureScale(LeaseDocumentCase):
+    def _cases(self, number):
+        """``number`` cases at day 35, each with a draft notice, an inspection report
+        and its planned inspection, a legal case, a draft plan and escalation tasks."""
+        cases = self.env["lease.collection.case"]
+        for _ in range(number):
+            cases |= self._overdue_case(35, penalty_rate=0.0)
+        with self._on(35):
+            cases._escalation_prepare_notice()
+            cases._escalation_prepare_inspection_report()
+            cases._escalation_start_legal()
+            cases._escalation_draft_disposal_plan()
+            self.env["lease.escalation.rule"]._run_escalation()
+        return cases
+
+    def test_e14_closing_is_set_based(self):
+        """Item 4: closing 2 or 5 paid cases costs the same number of queries: each
+        kind of record is withdrawn in one batch, not case by case."""
+        counts = []
+        for number in (2, 5):
+            cases = self._cases(number)
+            engine = self.env["lease.overdue.engine"].with_context(
+                lease_defer_overdue=True
+            )
+            for case in cases:
+                first = case.contract_id.installment_ids.sorted("sequence")[0]
+                with self._on(PAID_DAY):
+                    wizard = (
+                        engine.env["account.payment.register"]
+                        .with_context(
+                            active_model="account.move", active_ids=first.move_id.ids
+                        )
+                        .create({"journal_id": self.bank_journal.id})
+                    )
+                    wizard._create_payments()
+            self.assertEqual(set(cases.mapped("state")), {"open"}, "deferred")
+            self.env.flush_all()
+            self.env.invalidate_all()
+            with self._on(PAID_DAY):
+                before = self.env.cr.sql_log_count
+                self.env["lease.overdue.engine"]._run(
+                    contract_ids=cases.contract_id.ids
+                )
+                counts.append(self.env.cr.sql_log_count - before)
+            self.assertEqual(set(cases.mapped("state")), {"closed"})
+            self.assertEqual(
+                set(cases.document_ids.mapped("state")), {"cancelled"}, number
+            )
+            self.assertEqual(set(cases.disposal_ids.mapped("state")), {"cancelled"})
+            self.assertEqual(len(cases.legal_case_ids.activity_ids), number)
+        self.assertEqual(counts[0], counts[1], counts)

@@ -125,6 +125,13 @@ class LeaseCollectionCase(models.Model):
         help="Empty when the overdue computation reopened the case (payment reversed).",
     )
     reopen_reason = fields.Text("Reopening Reason", readonly=True, copy=False)
+    date_invoiced_at_close = fields.Date(
+        "Rent Invoiced Until at Closing",
+        readonly=True,
+        copy=False,
+        help="Due date of the last rent invoiced when the case closed: rent up to it "
+        "overdue again means the payment was reversed, and the case reopens.",
+    )
     reopen_held = fields.Boolean(
         "Held Open",
         readonly=True,

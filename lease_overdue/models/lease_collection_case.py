@@ -33,6 +33,7 @@ class LeaseCollectionCase(models.Model):
         "reopened_by_id",
         "reopen_reason",
         "reopen_held",
+        "date_invoiced_at_close",
     )
     # A case is the record of an overdue episode: never deleted.
     _lease_unlink_states = ()
@@ -221,6 +222,22 @@ class LeaseCollectionCase(models.Model):
                     "reopen_held": False,
                 }
             )
+        if to_close:
+            # what the payment settled: the rent invoiced when the case closed
+            self.env.flush_all()
+            self.env.cr.execute(
+                SQL(
+                    """
+                UPDATE lease_collection_case k SET date_invoiced_at_close = i.due
+                  FROM (SELECT contract_id, MAX(date_due) AS due FROM lease_installment
+                         WHERE move_id IS NOT NULL AND contract_id = ANY(%s)
+                         GROUP BY contract_id) i
+                 WHERE k.id = ANY(%s) AND k.contract_id = i.contract_id
+                """,
+                    to_close.contract_id.ids,
+                    to_close.ids,
+                )
+            )
         reopened = self.browse([case.id for case in reopening.values()])
         if reopened:
             reopened._lease_reopen_by_system(today)
@@ -292,9 +309,9 @@ class LeaseCollectionCase(models.Model):
 
     def _lease_cases_to_reopen(self, contract_ids):
         """{contract id: its last closed case} for ``contract_ids`` (overdue again,
-        without an open case) whose overdue rent was invoiced and due before that case
+        without an open case) whose overdue rent was already invoiced when that case
         closed: the payment that closed it was reversed, the episode goes on (issue 9,
-        item 4). Rent invoiced or due later is a new episode: a new case. One query."""
+        item 4). Rent invoiced later is a new episode: a new case. One query."""
         if not contract_ids:
             return {}
         rows = self.env.execute_query(
@@ -303,9 +320,8 @@ class LeaseCollectionCase(models.Model):
             SELECT DISTINCT ON (k.contract_id) k.contract_id, k.id,
                    EXISTS (
                     SELECT 1 FROM lease_installment i
-                      JOIN account_move m ON m.id = i.move_id
                      WHERE i.contract_id = k.contract_id AND i.days_overdue > 0
-                       AND i.date_due < k.date_end AND m.invoice_date <= k.date_end)
+                       AND i.date_due <= k.date_invoiced_at_close)
               FROM lease_collection_case k
              WHERE k.contract_id = ANY(%s) AND k.state = 'closed'
              ORDER BY k.contract_id, k.date_start DESC, k.id DESC

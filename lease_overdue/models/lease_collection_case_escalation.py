@@ -79,6 +79,7 @@ class LeaseCollectionCase(models.Model):
             .search([("res_model", "=", self._name), ("res_id", "in", self.ids)])
         )
         if activities:
+            closed_on = {case.id: case.date_end for case in self}
             bodies = {}
             for case_id, items in activities.grouped("res_id").items():
                 lines = Markup("").join(
@@ -91,7 +92,7 @@ class LeaseCollectionCase(models.Model):
                 bodies[case_id] = Markup("<p>%s</p><ul>%s</ul>") % (
                     self.env._(
                         "Paid in full on %(date)s: these collection tasks are closed.",
-                        date=self.browse(case_id).date_end,
+                        date=closed_on[case_id],
                     ),
                     lines,
                 )
