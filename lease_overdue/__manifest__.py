@@ -71,6 +71,7 @@
         "data/lease_auditlog_rule_data.xml",
         "data/lease_calendar_data.xml",
         "views/lease_calendar_views.xml",
+        "views/lease_case_closure_views.xml",
     ],
     "demo": [
         "data/lease_overdue_demo_users.xml",

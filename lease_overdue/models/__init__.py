@@ -60,3 +60,4 @@ from . import lease_contract_amendment
 from . import mail_message
 from . import auditlog_rule
 from . import tier_validation_hardening
+from . import lease_case_closure

@@ -244,6 +244,9 @@ class LeaseApprovalMixin(models.AbstractModel):
 
     def _lease_decide(self, approve, comment=None, reviews=None):
         self.ensure_one()
+        if hasattr(self, "_lease_check_case_open"):
+            # a closed (paid-up) collection case takes no further step (issue 9, item 4)
+            self._lease_check_case_open()
         user = self.env.user
         if comment is None:
             comment = self.decision_comment
@@ -405,10 +408,12 @@ class LeaseApprovalMixin(models.AbstractModel):
         return None
 
     def _tier_validation_check_write_remove_reviews(self, vals):
-        # Cancelling or going back archives the round instead of deleting it.
-        for rec in self:
-            if rec._allow_to_remove_reviews(vals):
-                rec._lease_archive_reviews()
+        # Cancelling or going back archives the round instead of deleting it, for
+        # the whole set at once (closing thousands of paid-up cases withdraws their
+        # documents in one write).
+        self.filtered(
+            lambda rec: rec._allow_to_remove_reviews(vals)
+        )._lease_archive_reviews()
 
     @api.ondelete(at_uninstall=False)
     def _lease_unlink_without_decisions(self):

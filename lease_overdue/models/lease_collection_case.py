@@ -29,6 +29,11 @@ class LeaseCollectionCase(models.Model):
         "deferral_until",
         "date_documents_checked",
         "missing_documents",
+        "date_reopened",
+        "reopened_by_id",
+        "reopen_reason",
+        "reopen_held",
+        "date_invoiced_at_close",
     )
     # A case is the record of an overdue episode: never deleted.
     _lease_unlink_states = ()
@@ -147,7 +152,13 @@ class LeaseCollectionCase(models.Model):
               LEFT JOIN lease_collection_case k ON k.contract_id = c.id AND k.state = 'open'
              WHERE %(scope)s
                AND ((c.days_overdue > 0 AND (k.id IS NULL OR k.tier_id IS DISTINCT FROM c.tier_id))
-                    OR (c.days_overdue = 0 AND k.id IS NOT NULL))
+                    OR (c.days_overdue = 0 AND k.id IS NOT NULL
+                        -- a case a person reopened stays open until the lessee pays
+                        -- again on a later day (issue 9, item 4)
+                        AND NOT (k.reopen_held IS TRUE AND COALESCE(
+                            (SELECT MAX(i.date_last_payment) FROM lease_installment i
+                              WHERE i.contract_id = c.id), k.date_reopened
+                        ) <= k.date_reopened)))
             """,
                 scope=scope,
             )
@@ -180,10 +191,15 @@ class LeaseCollectionCase(models.Model):
         if not rows:
             return self.browse()
         to_close = self.browse([r[3] for r in rows if r[1] == 0])
+        reopening = self._lease_cases_to_reopen(
+            [r[0] for r in rows if r[1] and not r[3]]
+        )
         new_vals = []
         moved = {}
         for contract_id, days, tier_id, case_id, _case_tier_id, first_due in rows:
-            if days and not case_id:
+            if days and not case_id and contract_id in reopening:
+                moved.setdefault(tier_id, []).append(reopening[contract_id].id)
+            elif days and not case_id:
                 new_vals.append(
                     {
                         "contract_id": contract_id,
@@ -203,8 +219,28 @@ class LeaseCollectionCase(models.Model):
                     "state": "closed",
                     "date_end": today,
                     "close_reason": self.env._("Paid in full"),
+                    "reopen_held": False,
                 }
             )
+        if to_close:
+            # what the payment settled: the rent invoiced when the case closed
+            self.env.flush_all()
+            self.env.cr.execute(
+                SQL(
+                    """
+                UPDATE lease_collection_case k SET date_invoiced_at_close = i.due
+                  FROM (SELECT contract_id, MAX(date_due) AS due FROM lease_installment
+                         WHERE move_id IS NOT NULL AND contract_id = ANY(%s)
+                         GROUP BY contract_id) i
+                 WHERE k.id = ANY(%s) AND k.contract_id = i.contract_id
+                """,
+                    to_close.contract_id.ids,
+                    to_close.ids,
+                )
+            )
+        reopened = self.browse([case.id for case in reopening.values()])
+        if reopened:
+            reopened._lease_reopen_by_system(today)
             history += [
                 {"case_id": case.id, "tier_id": False, "date": today}
                 for case in to_close
@@ -270,6 +306,34 @@ class LeaseCollectionCase(models.Model):
         self.env.invalidate_all()
         self._on_cases_changed(new_cases, to_close, moved)
         return new_cases
+
+    def _lease_cases_to_reopen(self, contract_ids):
+        """{contract id: its last closed case} for ``contract_ids`` (overdue again,
+        without an open case) whose overdue rent was already invoiced when that case
+        closed: the payment that closed it was reversed, the episode goes on (issue 9,
+        item 4). Rent invoiced later is a new episode: a new case. One query."""
+        if not contract_ids:
+            return {}
+        rows = self.env.execute_query(
+            SQL(
+                """
+            SELECT DISTINCT ON (k.contract_id) k.contract_id, k.id,
+                   EXISTS (
+                    SELECT 1 FROM lease_installment i
+                     WHERE i.contract_id = k.contract_id AND i.days_overdue > 0
+                       AND i.date_due <= k.date_invoiced_at_close)
+              FROM lease_collection_case k
+             WHERE k.contract_id = ANY(%s) AND k.state = 'closed'
+             ORDER BY k.contract_id, k.date_start DESC, k.id DESC
+            """,
+                list(contract_ids),
+            )
+        )
+        return {
+            contract_id: self.browse(case_id)
+            for contract_id, case_id, reversed_ in rows
+            if reversed_
+        }
 
     def _on_cases_changed(self, opened, closed, moved):
         """Hook for the collection workflow: cases opened, closed, or moved tier."""

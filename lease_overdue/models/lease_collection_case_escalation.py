@@ -79,6 +79,7 @@ class LeaseCollectionCase(models.Model):
             .search([("res_model", "=", self._name), ("res_id", "in", self.ids)])
         )
         if activities:
+            closed_on = {case.id: case.date_end for case in self}
             bodies = {}
             for case_id, items in activities.grouped("res_id").items():
                 lines = Markup("").join(
@@ -89,11 +90,20 @@ class LeaseCollectionCase(models.Model):
                     for a in items
                 )
                 bodies[case_id] = Markup("<p>%s</p><ul>%s</ul>") % (
-                    self.env._("Paid in full: these collection tasks are closed."),
+                    self.env._(
+                        "Paid in full on %(date)s: these collection tasks are closed.",
+                        date=closed_on[case_id],
+                    ),
                     lines,
                 )
             self.browse(list(bodies)).sudo()._message_log_batch(bodies=bodies)
-            activities._lease_close_tasks("closed")
+            activities._lease_close_tasks(
+                "closed",
+                reason=self.env._(
+                    "Case closed: paid in full on %(date)s.",
+                    date=self[:1].date_end or self.env.company._lease_today(),
+                ),
+            )
         promises = (
             self.env["lease.payment.promise"]
             .sudo()
@@ -187,6 +197,7 @@ class LeaseCollectionCase(models.Model):
                         "contract_id": case.contract_id.id,
                         "kind": "overdue",
                         "date_planned": today,
+                        "case_id": case.id,
                         "inspector_id": (
                             case.collector_id or case.contract_id.risk_officer_id
                         ).id,

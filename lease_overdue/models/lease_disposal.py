@@ -579,7 +579,12 @@ class LeaseDisposal(models.Model):
         self._check_group(
             GROUP_AM, self.env._("Asset management cancels disposal plans.")
         )
-        self._check_state("draft", "to_approve", "approved", "refused")
+        # a disposal in execution stops when its case was paid in full (a person
+        # decides: issue 9, item 4)
+        stopped = self.filtered(
+            lambda d: d.state == "in_progress" and d.case_id.state == "closed"
+        )
+        (self - stopped)._check_state("draft", "to_approve", "approved", "refused")
         self.sudo().write({"state": "cancelled"})
         return True
 

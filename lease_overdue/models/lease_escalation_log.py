@@ -141,6 +141,8 @@ class LeaseEscalationLog(models.Model):
         vals = {"state": state, "date_done": self.env.company._lease_today()}
         if state == "cancelled":
             vals.update(cancel_reason=reason or False, cancelled_by_id=self.env.uid)
+        elif reason:
+            vals["cancel_reason"] = reason
         todo.write(vals)
 
     def _lease_reassign(self, user):

@@ -112,27 +112,58 @@ class LeasePaymentPromise(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _check_promises(self, today):
-        """Daily: each open promise whose date has passed is kept when the installments
-        overdue when it was made were settled by its date (or the case was paid up by
-        then), broken otherwise (SPEC E15). A broken promise moves the case one
-        escalation level up; the rules on broken promises then act. Two statements."""
+        """Daily: each open promise whose date has passed is decided (SPEC E15; issue 9,
+        item 8). A promise of an amount is kept when the lessee paid at least that
+        amount from the day it was made to the promised date, both included (payment
+        dates are the company's local dates): his payments applied to the contract's
+        rent and penalty invoices, vendor advances excluded. Without an amount, it is
+        kept when the installments overdue when it was made were settled by its date.
+        It is broken the day after the promised date otherwise (``today``: the
+        company's local date). A broken promise moves the case one escalation level up;
+        the rules on broken promises then act. One query decides them all."""
         self.env.flush_all()
         rows = self.env.execute_query(
             SQL(
                 """
             SELECT p.id,
-                   (k.state = 'closed' AND k.date_end <= p.date_promised)
-                   OR COALESCE(BOOL_AND(i.date_settled IS NOT NULL
-                                        AND i.date_settled <= p.date_promised)
-                                   FILTER (WHERE i.id IS NOT NULL), TRUE)
+                   CASE WHEN COALESCE(p.amount, 0) > 0
+                        THEN COALESCE(paid.amount, 0) >= p.amount - 0.005
+                        ELSE (k.state = 'closed' AND k.date_end <= p.date_promised)
+                             OR COALESCE(due.settled, TRUE)
+                   END
               FROM lease_payment_promise p
               JOIN lease_collection_case k ON k.id = p.case_id
-              LEFT JOIN lease_installment i
-                ON i.contract_id = k.contract_id
-               AND i.date_due < p.date_recorded
-               AND (i.date_settled IS NULL OR i.date_settled >= p.date_recorded)
+              JOIN lease_contract c ON c.id = k.contract_id
+              LEFT JOIN LATERAL (
+                    SELECT SUM(pr.debit_amount_currency) AS amount
+                      FROM account_move m
+                      JOIN account_move_line dl
+                        ON dl.move_id = m.id AND dl.display_type = 'payment_term'
+                      JOIN account_partial_reconcile pr ON pr.debit_move_id = dl.id
+                      JOIN account_move_line cl ON cl.id = pr.credit_move_id
+                      JOIN account_move cm ON cm.id = cl.move_id
+                     WHERE m.lease_contract_id = k.contract_id
+                       AND m.lease_move_kind IN ('rent', 'penalty')
+                       AND m.state = 'posted'
+                       AND cl.date >= p.date_recorded AND cl.date <= p.date_promised
+                       AND (cm.origin_payment_id IS NOT NULL
+                            OR cm.statement_line_id IS NOT NULL)
+                       AND (c.vendor_id IS NULL
+                            OR cl.partner_id IS DISTINCT FROM c.vendor_id)
+                       AND NOT EXISTS (
+                            SELECT 1 FROM lease_vendor_advance va
+                              JOIN account_payment ap ON ap.id = va.payment_id
+                             WHERE ap.move_id = cm.id)
+              ) paid ON COALESCE(p.amount, 0) > 0
+              LEFT JOIN LATERAL (
+                    SELECT BOOL_AND(i.date_settled IS NOT NULL
+                                    AND i.date_settled <= p.date_promised) AS settled
+                      FROM lease_installment i
+                     WHERE i.contract_id = k.contract_id
+                       AND i.date_due < p.date_recorded
+                       AND (i.date_settled IS NULL OR i.date_settled >= p.date_recorded)
+              ) due ON COALESCE(p.amount, 0) = 0
              WHERE p.state = 'open' AND p.date_promised < %s
-             GROUP BY p.id, k.state, k.date_end, p.date_promised
             """,
                 today,
             )

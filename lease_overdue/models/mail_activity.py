@@ -271,10 +271,11 @@ class MailActivity(models.Model):
             self._lease_open_logs()._lease_close("cancelled")
         return super().unlink()
 
-    def _lease_close_tasks(self, state):
+    def _lease_close_tasks(self, state, reason=False):
         """Close these tasks without anybody doing them (``state``: ``closed`` when the
-        case is paid up). Internal, not callable over RPC: the caller decided."""
-        self._lease_open_logs()._lease_close(state)
+        case is paid up, with the ``reason``). Internal, not callable over RPC: the
+        caller decided."""
+        self._lease_open_logs()._lease_close(state, reason=reason)
         return self.sudo().unlink()
 
     def _lease_check_assignee_or_head(self, message):

@@ -1,2 +1,3 @@
 from . import lease_activity_cancel_wizard
 from . import lease_vendor_advance_wizard
+from . import lease_case_reopen_wizard
