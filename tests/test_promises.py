@@ -88,8 +88,9 @@ class TestPromises(LeaseDocumentCase):
         self.assertEqual((kept.state, early.state), ("kept", "broken"))
 
     def test_e15_vendor_advance_does_not_keep_the_promise(self):
-        """E15 / C4: the vendor's money applied to the lessee's invoice keeps no promise,
-        whether booked under the vendor or, recorded as an advance, under the lessee."""
+        """E15 / C4: the vendor's money recorded as an advance and applied to the lessee's
+        invoice keeps no promise, whether booked under the vendor or under the lessee
+        (only advance records decide, as in the overdue engine)."""
         by_vendor = self._promise()
         as_advance = self._promise()
         lessee = as_advance.partner_id
@@ -113,17 +114,16 @@ class TestPromises(LeaseDocumentCase):
                         and not aml.reconciled
                     )
                 ).reconcile()
-                if partner == lessee:
-                    self.env["lease.vendor.advance"].create(
-                        {
-                            "installment_id": promise.contract_id.installment_ids.sorted(
-                                "sequence"
-                            )[0].id,
-                            "amount": 6000.0,
-                            "date": day(PROMISED - 1),
-                            "payment_id": payment.id,
-                        }
-                    )
+                self.env["lease.vendor.advance"].create(
+                    {
+                        "installment_id": promise.contract_id.installment_ids.sorted(
+                            "sequence"
+                        )[0].id,
+                        "amount": 6000.0,
+                        "date": day(PROMISED - 1),
+                        "payment_id": payment.id,
+                    }
+                )
         self.env["lease.payment.promise"]._check_promises(day(PROMISED + 1))
         self.assertEqual((by_vendor.state, as_advance.state), ("broken", "broken"))
 

@@ -116,7 +116,8 @@ class LeasePaymentPromise(models.Model):
         item 8). A promise of an amount is kept when the lessee paid at least that
         amount from the day it was made to the promised date, both included (payment
         dates are the company's local dates): his payments applied to the contract's
-        rent and penalty invoices, vendor advances excluded. Without an amount, it is
+        rent and penalty invoices, vendor advances excluded (by their records, as in the
+        overdue engine: SPEC C4). Without an amount, it is
         kept when the installments overdue when it was made were settled by its date.
         It is broken the day after the promised date otherwise (``today``: the
         company's local date). A broken promise moves the case one escalation level up;
@@ -148,12 +149,8 @@ class LeasePaymentPromise(models.Model):
                        AND cl.date >= p.date_recorded AND cl.date <= p.date_promised
                        AND (cm.origin_payment_id IS NOT NULL
                             OR cm.statement_line_id IS NOT NULL)
-                       AND (c.vendor_id IS NULL
-                            OR cl.partner_id IS DISTINCT FROM c.vendor_id)
-                       AND NOT EXISTS (
-                            SELECT 1 FROM lease_vendor_advance va
-                              JOIN account_payment ap ON ap.id = va.payment_id
-                             WHERE ap.move_id = cm.id)
+                       AND NOT EXISTS (SELECT 1 FROM lease_vendor_advance va
+                                        WHERE va.move_id = cm.id)
               ) paid ON COALESCE(p.amount, 0) > 0
               LEFT JOIN LATERAL (
                     SELECT BOOL_AND(i.date_settled IS NOT NULL
