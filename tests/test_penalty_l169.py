@@ -18,6 +18,7 @@ UTC the day before), payments at 10:00 Beijing time, all with real invoices and 
 """
 
 from datetime import date, datetime, time, timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 from lease_escalation_common import DUE, EscalationCase
@@ -259,8 +260,8 @@ class TestPenaltyL169(EscalationCase):
 
     def test_next_installment_paid_in_full_is_not_overdue(self):
         """SPEC C3 / D9 L169, issue 9 item 3 (c): rent 10 000.00 + penalty 50.00 paid on
-        the due date: installment 2 is paid, never overdue; 10 000.00 alone is not
-        enough (the other side of the same boundary)."""
+        the due date: installment 2 is paid, never overdue (10 000.00 alone is not
+        enough: the test above)."""
         self._paid_ten_days_late()
         second = self._line(2)
         self._night(NEXT_DUE)
@@ -273,6 +274,69 @@ class TestPenaltyL169(EscalationCase):
         self.assertEqual(second.days_overdue, 0)
         self.assertEqual(self.contract.days_overdue, 0)
         self.assertFalse(self.contract.current_case_id)
+
+    def test_nightly_billing_is_set_based(self):
+        """SPEC C3, issue 9 item 3: the nightly billing decides with a fixed number of
+        queries whatever the number of contracts (1 or 3 to bill: the same statements),
+        then creates all the bills in one batch."""
+        Line = type(self.env["lease.installment"])
+        mine = self.env["lease.contract"]
+
+        def add_contracts(count):
+            nonlocal mine
+            for k in range(count):
+                contract = self._contract(
+                    self._lessee(f"批量罚息{len(mine)}-{k}"), penalty_rate=0.0005
+                )
+                first = contract.installment_ids.sorted("sequence")[:2]
+                with freeze_time(DUE):
+                    first._create_rent_invoices()
+                self._pay_on(first[0].move_id, 10000.0, DUE + timedelta(days=10))
+                mine |= contract
+
+        def measure():
+            decided = []
+
+            def fake(records, bills, today):
+                decided.extend(bills)
+                return records.env["account.move"]
+
+            self.env.flush_all()
+            savepoint = self.env.cr.savepoint()
+            try:
+                with patch.object(Line, "_create_penalty_invoices", fake):
+                    before = self.env.cr.sql_log_count
+                    self.env["lease.installment"]._invoice_penalty_due(date=NEXT_DUE)
+                    queries = self.env.cr.sql_log_count - before
+            finally:
+                savepoint.close(rollback=True)
+                self.env.invalidate_all()
+            ours = [bill for bill in decided if bill[0].contract_id in mine]
+            return queries, ours
+
+        add_contracts(1)
+        small = measure()
+        add_contracts(2)
+        large = measure()
+        self.assertEqual(len(small[1]), 1)
+        self.assertEqual(len(large[1]), 3)
+        self.assertEqual({(bill[1], bill[2]) for bill in large[1]}, {(50.0, NEXT_DUE)})
+        self.assertEqual(small[0], large[0], "queries to decide 1 bill, then 3")
+        Move = type(self.env["account.move"])
+        original = Move.create
+        creates = []
+
+        def counting(records, vals_list):
+            creates.append(len(vals_list))
+            return original(records, vals_list)
+
+        with (
+            freeze_time(datetime.combine(NEXT_DUE, time(2, 0))),
+            patch.object(Move, "create", counting),
+        ):
+            moves = self.env["lease.installment"]._invoice_penalty_due()
+        self.assertEqual(len(creates), 1, "one batched create")
+        self.assertEqual(len(moves.filtered(lambda m: m.lease_contract_id in mine)), 3)
 
     # ------------------------------------------------------------------ (d)
     def _short_contract(self):
