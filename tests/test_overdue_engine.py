@@ -59,34 +59,42 @@ class TestOverdueEngine(LeaseTestCase):
         self.assertEqual(contract.overdue_amount, 6000.0)
         self.assertEqual(line.state, "overdue")
 
-    def test_c3_unpaid_penalty_keeps_installment_overdue(self):
-        """C3 / D9 L169: rent paid but accumulated penalty unpaid = still overdue."""
+    def test_c3_rent_paid_settles_penalty_stays_visible(self):
+        """C3 / D9 L169 (revised, issue 9 item 3): rent paid 10 days late settles the
+        installment on the payment day; its own penalty (50.00) stays visible and
+        collectable: billed by finance's button to fall due with the next rent, paid."""
         contract = self._active_contract(invoice_until=DUE)
-        line = contract.installment_ids.sorted("sequence")[0]
+        line, second = contract.installment_ids.sorted("sequence")[:2]
         with freeze_time("2026-02-20"):
             self._pay(line.move_id, 10000.0, date(2026, 2, 20))  # day 10
             self.assertEqual(line.move_id.payment_state in ("paid", "in_payment"), True)
         self._run(date(2026, 2, 25))
         self.assertEqual(line.amount_residual, 0.0)
         self.assertAlmostEqual(line.penalty_accrued, 50.0, places=2)  # 10 days x 5
-        self.assertEqual(line.state, "overdue")
-        self.assertEqual(line.days_overdue, 15)
+        self.assertEqual(line.penalty_due, 50.0)
+        self.assertEqual(line.state, "paid")
+        self.assertEqual(line.days_overdue, 0)
+        self.assertEqual(line.date_settled, date(2026, 2, 20))
+        self.assertEqual(line.days_late, 10)
+        self.assertEqual(contract.days_overdue, 0)
         self.assertEqual(contract.penalty_amount, 50.0)
+        self.assertEqual(contract.overdue_count, 1)
+        self.assertEqual(contract.overdue_days_total, 10)
         with freeze_time("2026-02-25"):
             penalty = line._invoice_penalty()
             self.assertEqual(penalty.amount_total, 50.0)
             self.assertEqual(penalty.lease_move_kind, "penalty")
+            self.assertEqual(penalty.invoice_date_due, second.date_due)
+            self.assertEqual(penalty.lease_due_installment_id, second)
             self.assertEqual(line.penalty_invoiced, 50.0)
-            self.assertEqual(line.state, "overdue")
+            self.assertEqual(line.state, "paid")
         with freeze_time("2026-02-26"):
             self._pay(penalty, 50.0, date(2026, 2, 26))
+            self.assertEqual(line.penalty_due, 0.0)
             self.assertEqual(line.state, "paid")
-            self.assertEqual(line.date_settled, date(2026, 2, 26))
-            self.assertEqual(line.days_overdue, 0)
-            self.assertEqual(line.days_late, 16)
+            self.assertEqual(line.date_settled, date(2026, 2, 20))
+            self.assertEqual(contract.penalty_amount, 0.0)
             self.assertEqual(contract.days_overdue, 0)
-            self.assertEqual(contract.overdue_count, 1)
-            self.assertEqual(contract.overdue_days_total, 16)
 
     def test_c4_vendor_advance_does_not_cure(self):
         """C4 / D9 L169: rent paid by the vendor leaves the lessee overdue."""

@@ -6,6 +6,7 @@ from odoo.exceptions import AccessError, UserError
 LEASE_MOVE_FIELDS = frozenset(
     (
         "lease_installment_id",
+        "lease_due_installment_id",
         "lease_contract_id",
         "lease_move_kind",
         "lease_days_overdue",
@@ -23,6 +24,17 @@ class AccountMove(models.Model):
         readonly=True,
         copy=False,
         index="btree_not_null",
+    )
+    # A penalty invoice falls due with the next rent (D9 L169): the installment that is
+    # overdue unless this penalty is paid too (empty after the last installment).
+    lease_due_installment_id = fields.Many2one(
+        "lease.installment",
+        "Falls Due With",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Penalty interest billed to fall due with this installment's rent: the "
+        "installment is overdue unless its rent and this penalty are paid (D9 L169).",
     )
     lease_contract_id = fields.Many2one(
         "lease.contract",

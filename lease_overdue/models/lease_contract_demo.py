@@ -186,6 +186,11 @@ class LeaseContract(models.Model):
             self._demo_pay(
                 penalty, penalty.amount_total, line.date_last_payment, journal
             )
+        # The history's penalty was billed by hand: the nightly billing (D9 L169) takes
+        # over from the next due date.
+        contracts.installment_ids.filtered(
+            lambda line: line.move_id and line.date_due <= today
+        ).sudo().write({"penalty_carry_billed": True})
         self.env["lease.overdue.engine"]._run()
         self.browse(
             [c.id for row, c in zip(DEMO_PORTFOLIO, contracts) if row[-1] == "closed"]

@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_compare, float_round
@@ -35,6 +37,11 @@ class LeaseInstallment(models.Model):
         "penalty_invoiced",
         "penalty_paid",
         "penalty_due",
+        "penalty_carried_move_ids",
+        "penalty_carry_billed",
+        "penalty_carried",
+        "penalty_carried_due",
+        "amount_overdue",
         "date_settled",
         "days_overdue",
         "days_late",
@@ -89,6 +96,15 @@ class LeaseInstallment(models.Model):
         domain=[("lease_move_kind", "=", "penalty")],
         readonly=True,
     )
+    penalty_carried_move_ids = fields.One2many(
+        "account.move",
+        "lease_due_installment_id",
+        "Penalty Billed With It",
+        domain=[("lease_move_kind", "=", "penalty")],
+        readonly=True,
+        help="Penalty interest accumulated before this due date, billed to fall due "
+        "with this rent (D9 L169).",
+    )
     vendor_advance_ids = fields.One2many(
         "lease.vendor.advance", "installment_id", "Vendor Advances"
     )
@@ -110,11 +126,38 @@ class LeaseInstallment(models.Model):
     penalty_invoiced = fields.Monetary(readonly=True, copy=False)
     penalty_paid = fields.Monetary(readonly=True, copy=False)
     penalty_due = fields.Monetary("Penalty Unpaid", readonly=True, copy=False)
+    # D9 L169: the penalty accumulated before this due date falls due with this rent.
+    penalty_carry_billed = fields.Boolean(
+        "Prior Penalty Billed",
+        readonly=True,
+        copy=False,
+        help="The nightly job has billed the penalty interest accumulated before this "
+        "due date, to fall due with this installment.",
+    )
+    penalty_carried = fields.Monetary(
+        "Penalty Due With It",
+        readonly=True,
+        copy=False,
+        help="Penalty interest of earlier installments billed to fall due with this "
+        "rent: the installment is overdue unless it is paid too (D9 L169).",
+    )
+    penalty_carried_due = fields.Monetary(
+        "Penalty Due With It Unpaid", readonly=True, copy=False
+    )
+    amount_overdue = fields.Monetary(
+        "Overdue Amount",
+        readonly=True,
+        copy=False,
+        help="While overdue: the rent outstanding plus the unpaid penalty billed to fall "
+        "due with it.",
+    )
     date_settled = fields.Date(
         "Settled On",
         readonly=True,
         copy=False,
-        help="Day rent and accumulated penalty were paid in full (real payment dates).",
+        help="Day the rent, and the penalty billed to fall due with it, were paid in "
+        "full (real payment dates). An installment's own penalty is billed with a "
+        "later rent and does not keep it open.",
     )
     days_overdue = fields.Integer(readonly=True, copy=False, index=True)
     days_late = fields.Integer(
@@ -129,6 +172,14 @@ class LeaseInstallment(models.Model):
 
     _contract_sequence_unique = models.UniqueIndex("(contract_id, sequence)")
     _open_idx = models.Index("(contract_id) WHERE state IN ('invoiced', 'overdue')")
+    # The nightly penalty billing reads only due dates not billed yet and installments
+    # with penalty not billed yet: both stay small however old the portfolio.
+    _carry_todo_idx = models.Index(
+        "(date_due) WHERE penalty_carry_billed IS NOT TRUE AND move_id IS NOT NULL"
+    )
+    _penalty_unbilled_idx = models.Index(
+        "(contract_id) WHERE penalty_accrued > penalty_invoiced"
+    )
 
     @api.depends("amount_principal", "amount_interest")
     def _compute_amount_rent(self):
@@ -213,8 +264,13 @@ class LeaseInstallment(models.Model):
             journals[company] = journal
         return journals
 
-    def _invoice_vals(self, kind, journal, invoice_date, lines):
-        """Values of a customer invoice of this installment; ``lines``: [(label, amount)]."""
+    def _invoice_vals(
+        self, kind, journal, invoice_date, lines, date_due=None, due_line_id=False
+    ):
+        """Values of a customer invoice of this installment; ``lines``: [(label, amount)].
+
+        A penalty invoice is due on ``date_due`` and falls due with the rent of
+        ``due_line_id`` (the next installment, D9 L169; none after the last one)."""
         self.ensure_one()
         return {
             "move_type": "out_invoice",
@@ -225,9 +281,11 @@ class LeaseInstallment(models.Model):
             "invoice_date": invoice_date,
             # No payment term: the due date is the schedule's, never recomputed.
             "invoice_payment_term_id": False,
-            "invoice_date_due": self.date_due if kind == "rent" else invoice_date,
+            "invoice_date_due": date_due
+            or (self.date_due if kind == "rent" else invoice_date),
             "invoice_origin": self.contract_id.name,
             "lease_installment_id": self.id,
+            "lease_due_installment_id": due_line_id,
             "lease_contract_id": self.contract_id.id,
             "lease_move_kind": kind,
             "invoice_line_ids": [
@@ -330,23 +388,168 @@ class LeaseInstallment(models.Model):
             self.env["lease.overdue.engine"]._run(contract_ids=self.contract_id.ids)
         return moves
 
-    def _invoice_penalty(self):
-        """Invoice the accrued and not yet invoiced penalty interest (SPEC C3)."""
-        defer = self.env["lease.overdue.engine"]._deferred()
-        if not defer:
-            self.env["lease.overdue.engine"]._run(contract_ids=self.contract_id.ids)
-        journals = self._rent_journals()
-        today = self.env.company._lease_today()
-        vals_list = []
-        todo = self.env["lease.installment"]
-        for line in self:
-            digits = line.currency_id.decimal_places
-            amount = float_round(
-                line.penalty_accrued - line.penalty_invoiced, precision_digits=digits
+    # ------------------------------------------------------------------
+    # Penalty interest (SPEC C3 revised, D9 L169, issue 9 item 3)
+    # ------------------------------------------------------------------
+    @api.model
+    def _penalty_billing_targets(self, contract_ids, today):
+        """Where penalty billed on ``today`` falls due, per contract id, in one query:
+        ``((installment id, due date), last due date so far)``. The installment is the
+        contract's next one (due after today); after the last installment, or once the
+        contract is no longer active, there is none and the bill is due the company's
+        number of days later (lease_penalty_due_days)."""
+        rows = self.env.execute_query(
+            SQL(
+                """
+            SELECT c.id, c.company_id, nx.id, nx.date_due, ld.last_due
+              FROM lease_contract c
+              LEFT JOIN LATERAL (
+                    SELECT j.id, j.date_due FROM lease_installment j
+                     WHERE j.contract_id = c.id AND j.date_due > %(today)s
+                       AND j.state != 'draft'
+                     ORDER BY j.date_due, j.sequence LIMIT 1
+              ) nx ON c.state = 'active'
+              LEFT JOIN LATERAL (
+                    SELECT MAX(j.date_due) AS last_due FROM lease_installment j
+                     WHERE j.contract_id = c.id AND j.move_id IS NOT NULL
+                       AND j.date_due <= %(today)s
+              ) ld ON TRUE
+             WHERE c.id = ANY(%(ids)s)
+            """,
+                today=today,
+                ids=list(contract_ids),
             )
-            if float_compare(amount, 0.0, precision_digits=digits) <= 0:
-                continue
-            todo |= line
+        )
+        companies = self.env["res.company"].browse(list({row[1] for row in rows}))
+        delays = {company.id: company.lease_penalty_due_days for company in companies}
+        targets = {}
+        for contract_id, company_id, next_id, next_due, last_due in rows:
+            if next_id:
+                target = (next_id, next_due)
+            else:
+                target = (False, today + timedelta(days=delays[company_id]))
+            targets[contract_id] = (target, last_due)
+        return targets
+
+    @api.model
+    def _invoice_penalty_due(self, date=None):
+        """The nightly billing of penalty interest (SPEC C3 revised, D9 L169, issue 9
+        item 3). Set-based: three queries and one update whatever the portfolio, then
+        one batched create and one post of all the night's bills.
+
+        - On a due date, the penalty accumulated before it on the contract's earlier
+          installments is billed, dated and due that day, to fall due with that rent
+          (account.move.lease_due_installment_id): the installment is overdue unless its
+          rent and that penalty are paid. Each due date is billed once
+          (penalty_carry_billed); a due date whose night was missed is billed the next
+          night as finance's button does, to fall due with the next rent: never due
+          before it is billed.
+        - After the last installment (or once the contract is no longer active) there is
+          no next rent: the penalty is billed when it stops accruing (rent paid) or
+          monthly while it accrues, due the company's number of days later.
+        - What is billed is the accrued penalty less what is already billed: a rerun
+          bills nothing, and nothing is billed at zero or less.
+        """
+        today = date or self.env.company._lease_today()
+        reached = {}
+        reached_ids = []
+        for line_id, contract_id, date_due, sequence in self.env.execute_query(
+            SQL(
+                """
+            SELECT i.id, i.contract_id, i.date_due, i.sequence FROM lease_installment i
+             WHERE i.penalty_carry_billed IS NOT TRUE AND i.move_id IS NOT NULL
+               AND i.date_due <= %s
+            """,
+                today,
+            )
+        ):
+            reached_ids.append(line_id)
+            latest = (date_due, sequence, line_id)
+            reached[contract_id] = max(reached.get(contract_id, latest), latest)
+        # The accrued penalty not billed yet, with the engine's formula (stored payment
+        # figures, which every reconciliation refreshes; the days counted to today).
+        sources = self.env.execute_query(
+            SQL(
+                """
+            WITH src AS (
+                SELECT i.id, i.contract_id, i.date_due, i.amount_residual,
+                       ROUND((c.penalty_rate * (
+                           i.amount_residual * GREATEST(%(today)s::date - i.date_due, 0)
+                           + i.late_amount_days))::numeric, 2) AS accrued
+                  FROM lease_installment i
+                  JOIN lease_contract c ON c.id = i.contract_id
+                 WHERE c.penalty_rate > 0 AND i.move_id IS NOT NULL
+                   AND ((i.state IN ('invoiced', 'overdue') AND i.date_due < %(today)s)
+                        OR i.penalty_accrued > i.penalty_invoiced)
+            ),
+            billed AS (
+                SELECT m.lease_installment_id AS id, SUM(m.amount_total) AS amount,
+                       MAX(m.invoice_date) AS last_bill
+                  FROM account_move m
+                  JOIN src ON src.id = m.lease_installment_id
+                 WHERE m.lease_move_kind = 'penalty' AND m.state = 'posted'
+                 GROUP BY m.lease_installment_id
+            )
+            SELECT s.id, s.contract_id, s.date_due, s.amount_residual,
+                   s.accrued - COALESCE(b.amount, 0), b.last_bill
+              FROM src s
+              LEFT JOIN billed b ON b.id = s.id
+             WHERE s.accrued - COALESCE(b.amount, 0) > 0
+            """,
+                today=today,
+            )
+        )
+        if reached_ids:
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE lease_installment SET penalty_carry_billed = TRUE"
+                    " WHERE id = ANY(%s)",
+                    reached_ids,
+                )
+            )
+            self.invalidate_model(["penalty_carry_billed"])
+        if not sources:
+            return self.env["account.move"]
+        targets = self._penalty_billing_targets({row[1] for row in sources}, today)
+        lines = self.browse([row[0] for row in sources])
+        bills = []
+        for line, row in zip(lines, sources):
+            _id, contract_id, line_due, residual, amount, last_bill = row
+            (next_id, next_due), last_due = targets[contract_id]
+            reach = reached.get(contract_id)
+            if reach and line_due < reach[0]:
+                if reach[0] == today:
+                    bills.append((line, float(amount), today, reach[2]))
+                else:  # the night of that due date was missed
+                    bills.append((line, float(amount), next_due, next_id))
+            elif not next_id:
+                # after the last installment: when the rent is paid, else monthly
+                since = last_bill or last_due
+                if float(residual) <= 0.005 or (
+                    since and today >= since + relativedelta(months=1)
+                ):
+                    bills.append((line, float(amount), next_due, False))
+            # else: it falls due with the next rent, billed on its due date
+        return self._create_penalty_invoices(bills, today)
+
+    @api.model
+    def _create_penalty_invoices(self, bills, today):
+        """Create and post the penalty invoices ``bills`` = [(installment, amount, due
+        date, id of the installment it falls due with or False)] in one batch."""
+        bills = [
+            bill
+            for bill in bills
+            if float_compare(
+                bill[1], 0.0, precision_digits=bill[0].currency_id.decimal_places
+            )
+            > 0
+        ]
+        if not bills:
+            return self.env["account.move"]
+        lines = self.browse([bill[0].id for bill in bills])
+        journals = lines._rent_journals()
+        vals_list = []
+        for line, amount, date_due, due_line_id in bills:
             label = self.env._(
                 "Penalty interest %(contract)s installment %(n)s",
                 contract=line.contract_id.name,
@@ -354,19 +557,49 @@ class LeaseInstallment(models.Model):
             )
             vals_list.append(
                 line._invoice_vals(
-                    "penalty", journals[line.company_id], today, [(label, amount)]
+                    "penalty",
+                    journals[line.company_id],
+                    today,
+                    [(label, amount)],
+                    date_due=date_due,
+                    due_line_id=due_line_id,
                 )
             )
-        if not vals_list:
-            raise UserError(
-                self.env._("There is no accrued penalty interest left to invoice.")
-            )
+        # The callers checked the right to invoice (see _create_rent_invoices).
         moves = self.env["account.move"].sudo().create(vals_list)
         moves.action_post()
         moves = moves.with_env(self.env)
-        if not defer:
-            self.env["lease.overdue.engine"]._run(contract_ids=todo.contract_id.ids)
+        if not self.env["lease.overdue.engine"]._deferred():
+            self.env["lease.overdue.engine"]._run(
+                contract_ids=lines.contract_id.ids, date=today
+            )
         return moves
+
+    def _invoice_penalty(self):
+        """Bill now the accrued penalty interest not billed yet (finance's button; the
+        nightly job bills it on each due date, SPEC C3 revised). Like the nightly bills
+        it falls due with the contract's next rent, or after the last installment the
+        company's number of days later (D9 L169)."""
+        defer = self.env["lease.overdue.engine"]._deferred()
+        if not defer:
+            self.env["lease.overdue.engine"]._run(contract_ids=self.contract_id.ids)
+        today = self.env.company._lease_today()
+        targets = self._penalty_billing_targets(self.contract_id.ids, today)
+        bills = []
+        for line in self:
+            digits = line.currency_id.decimal_places
+            amount = float_round(
+                line.penalty_accrued - line.penalty_invoiced, precision_digits=digits
+            )
+            if float_compare(amount, 0.0, precision_digits=digits) <= 0:
+                continue
+            (next_id, next_due), _last_due = targets[line.contract_id.id]
+            bills.append((line, amount, next_due, next_id))
+        if not bills:
+            raise UserError(
+                self.env._("There is no accrued penalty interest left to invoice.")
+            )
+        return self._create_penalty_invoices(bills, today)
 
     def action_invoice(self):
         self._lease_check_invoicing_right()

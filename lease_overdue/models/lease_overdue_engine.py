@@ -8,6 +8,12 @@ ledger. With R the rent, D the due date, T today, and payments p_i on days d_i:
     penalty(T) = rate * (outstanding * max(T - D, 0) + sum over late p_i of p_i * (d_i - D))
 where a payment made on day d still leaves day d overdue (the day after the due date is
 overdue day 1, D9 L169). ``late_amount_days`` stores the second sum.
+
+D9 L169 (SPEC C3 revised, issue 9 item 3): on a due date the current rent *and* the
+penalty accumulated before it must be paid. The penalty is billed by the nightly job
+(lease.installment._invoice_penalty_due) to fall due with the next rent
+(account.move.lease_due_installment_id): an installment is settled when its rent and the
+penalty billed with it are paid; its own penalty never keeps it overdue.
 """
 
 import bisect
@@ -37,8 +43,10 @@ class LeaseOverdueEngine(models.AbstractModel):
 
     @api.model
     def _cron_daily(self):
-        """Daily scheduled action: invoice upcoming rent, then recompute the portfolio."""
+        """Daily scheduled action: invoice upcoming rent, bill the penalty falling due
+        (SPEC C3, D9 L169), then recompute the portfolio."""
         self.env["lease.installment"]._invoice_due()
+        self.env["lease.installment"]._invoice_penalty_due()
         self._run()
 
     @api.model
@@ -148,12 +156,22 @@ class LeaseOverdueEngine(models.AbstractModel):
                    AND m.state = 'posted'
                  GROUP BY s.id
             ),
-            pen_date AS (
+            carry AS (
+                SELECT s.id,
+                       SUM(m.amount_total) AS billed,
+                       SUM(m.amount_residual) AS unpaid
+                  FROM scope s
+                  JOIN account_move m
+                    ON m.lease_due_installment_id = s.id
+                   AND m.lease_move_kind = 'penalty' AND m.state = 'posted'
+                 GROUP BY s.id
+            ),
+            carry_date AS (
                 SELECT s.id, MAX(cl.date) AS last_date
                   FROM scope s
                   JOIN account_move m
-                    ON m.lease_installment_id = s.id AND m.lease_move_kind = 'penalty'
-                   AND m.state = 'posted'
+                    ON m.lease_due_installment_id = s.id
+                   AND m.lease_move_kind = 'penalty' AND m.state = 'posted'
                   JOIN account_move_line dl
                     ON dl.move_id = m.id AND dl.display_type = 'payment_term'
                   JOIN account_partial_reconcile p ON p.debit_move_id = dl.id
@@ -172,25 +190,30 @@ class LeaseOverdueEngine(models.AbstractModel):
                            + COALESCE(r.late_w, 0)))::numeric, 2) AS accrued,
                        COALESCE(pe.invoiced, 0) AS pen_invoiced,
                        COALESCE(pe.paid, 0) AS pen_paid,
-                       pd.last_date AS pen_last_date,
+                       COALESCE(ca.billed, 0) AS carried,
+                       COALESCE(ca.unpaid, 0) AS carried_due,
+                       cd.last_date AS carried_last_date,
                        m.state AS move_state
                   FROM scope s
                   JOIN account_move m ON m.id = s.move_id
                   LEFT JOIN rent r ON r.id = s.id
                   LEFT JOIN pen pe ON pe.id = s.id
-                  LEFT JOIN pen_date pd ON pd.id = s.id
+                  LEFT JOIN carry ca ON ca.id = s.id
+                  LEFT JOIN carry_date cd ON cd.id = s.id
             ),
             res AS (
+                -- D9 L169: settled when the rent and the penalty billed to fall due
+                -- with it are paid; the installment's own penalty falls due later.
                 SELECT c.*,
                        GREATEST(c.accrued - c.pen_paid, 0) AS pen_due,
                        (c.move_state = 'posted' AND c.residual <= 0.005
-                        AND c.accrued - c.pen_paid <= 0.005) AS settled
+                        AND c.carried_due <= 0.005) AS settled
                   FROM calc c
             ),
             fin AS (
                 SELECT r.*,
                        CASE WHEN r.settled
-                            THEN GREATEST(r.last_date, r.pen_last_date, r.date_due - 1)
+                            THEN GREATEST(r.last_date, r.carried_last_date, r.date_due - 1)
                        END AS settled_on
                   FROM res r
             ),
@@ -220,6 +243,10 @@ class LeaseOverdueEngine(models.AbstractModel):
                    penalty_invoiced = n.pen_invoiced,
                    penalty_paid = n.pen_paid,
                    penalty_due = n.pen_due,
+                   penalty_carried = n.carried,
+                   penalty_carried_due = n.carried_due,
+                   amount_overdue = CASE WHEN n.days > 0
+                                         THEN n.residual + n.carried_due ELSE 0 END,
                    date_settled = n.settled_on,
                    days_overdue = n.days,
                    days_late = n.late,
@@ -229,12 +256,14 @@ class LeaseOverdueEngine(models.AbstractModel):
              WHERE i.id = n.id
                AND (i.amount_paid, i.amount_residual, i.late_amount_days,
                     i.date_last_payment, i.penalty_accrued, i.penalty_invoiced,
-                    i.penalty_paid, i.penalty_due, i.date_settled, i.days_overdue,
-                    i.days_late, i.tier_id, i.state)
+                    i.penalty_paid, i.penalty_due, i.penalty_carried,
+                    i.penalty_carried_due, i.amount_overdue, i.date_settled,
+                    i.days_overdue, i.days_late, i.tier_id, i.state)
                    IS DISTINCT FROM
                    (n.paid, n.residual, n.late_w::float8, n.last_date, n.accrued,
-                    n.pen_invoiced, n.pen_paid, n.pen_due, n.settled_on, n.days, n.late,
-                    n.tier_id, n.state)
+                    n.pen_invoiced, n.pen_paid, n.pen_due, n.carried, n.carried_due,
+                    (CASE WHEN n.days > 0 THEN n.residual + n.carried_due ELSE 0 END),
+                    n.settled_on, n.days, n.late, n.tier_id, n.state)
             """,
                 scope=scope,
                 today=today,

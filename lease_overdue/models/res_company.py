@@ -31,6 +31,12 @@ class ResCompany(models.Model):
         default=0.0005,
         help="Daily penalty interest rate proposed on new contracts (0.0005 = 0.05 % a day).",
     )
+    lease_penalty_due_days = fields.Integer(
+        "Penalty Due After (Days)",
+        default=10,
+        help="After the last installment there is no next due date: penalty interest "
+        "billed then falls due this many days after its bill (SPEC C3, D9 L169).",
+    )
     # Plausibility (issue "Integrity" item 7)
     lease_max_penalty_rate = fields.Float(
         "Maximum Daily Penalty Rate",
@@ -77,6 +83,19 @@ class ResCompany(models.Model):
                 raise ValidationError(
                     self.env._(
                         "The earliest plausible date must come before the latest one."
+                    )
+                )
+
+    @api.constrains("lease_penalty_due_days")
+    def _check_lease_penalty_due_days(self):
+        for company in self:
+            if company.lease_penalty_due_days < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Penalty bills cannot fall due before they are issued: the days "
+                        "before a penalty bill falls due after the last installment "
+                        "must be 0 or more (not %(days)s).",
+                        days=company.lease_penalty_due_days,
                     )
                 )
 

@@ -18,6 +18,9 @@ class ResConfigSettings(models.TransientModel):
     lease_default_penalty_rate = fields.Float(
         related="company_id.lease_default_penalty_rate", readonly=False
     )
+    lease_penalty_due_days = fields.Integer(
+        related="company_id.lease_penalty_due_days", readonly=False
+    )
     lease_max_penalty_rate = fields.Float(
         related="company_id.lease_max_penalty_rate", readonly=False
     )
