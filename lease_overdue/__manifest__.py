@@ -61,6 +61,7 @@
         "views/lease_blacklist_entry_views.xml",
         "views/lease_vendor_objection_views.xml",
         "views/lease_collection_case_documents_views.xml",
+        "views/lease_escalation_catchup_views.xml",
         "views/lease_contract_risk_views.xml",
         "views/res_partner_risk_views.xml",
         "views/lease_document_menus.xml",

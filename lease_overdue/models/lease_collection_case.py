@@ -29,6 +29,9 @@ class LeaseCollectionCase(models.Model):
         "deferral_until",
         "date_documents_checked",
         "missing_documents",
+        "escalation_first_day",
+        "escalation_catchup",
+        "date_catchup",
     )
     # A case is the record of an overdue episode: never deleted.
     _lease_unlink_states = ()
