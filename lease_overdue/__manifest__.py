@@ -62,6 +62,7 @@
         "views/lease_vendor_objection_views.xml",
         "views/lease_vendor_advance_wizard_views.xml",
         "views/lease_collection_case_documents_views.xml",
+        "views/lease_escalation_catchup_views.xml",
         "views/lease_contract_risk_views.xml",
         "views/res_partner_risk_views.xml",
         "views/lease_document_menus.xml",

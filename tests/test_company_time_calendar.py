@@ -109,7 +109,8 @@ class TestCompanyTimeCalendar(LeaseTestCase):
         self.assertEqual(add(self.company, date(2026, 10, 10), 1), date(2026, 10, 12))
         state = _RunState(self.env, date(2026, 9, 30))
         self.assertEqual(state.deadline(self.company, 3, True), date(2026, 10, 10))
-        self.assertEqual(state.deadline(self.company, 3, False), date(2026, 10, 3))
+        # 3 calendar days = 10-03, a holiday: the next working day (issue 9 item 10)
+        self.assertEqual(state.deadline(self.company, 3, False), date(2026, 10, 8))
         self.assertTrue(state.is_working_day(self.company))
         for day, working in (
             (date(2026, 10, 1), False),

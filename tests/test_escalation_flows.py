@@ -56,8 +56,12 @@ class TestEscalationFlows(EscalationCase):
         self.assertTrue(
             head_task.user_id.has_group("lease_overdue.group_asset_management_head")
         )
-        negotiation = self._tasks(case, "d8_le30_2")
+        # the D8 negotiation is the head's negotiation task too: one task per kind
+        # (issue 9 item 10), the rule's line added to its note
+        negotiation = self._logs(case, "d8_le30_2")
         self.assertEqual(len(negotiation), 1)
+        self.assertEqual(negotiation.activity_id, head_task)
+        self.assertIn("D8 L153", str(head_task.note))
         self.assertTrue(
             negotiation.user_id.has_group("lease_overdue.group_asset_management_head")
         )
@@ -149,24 +153,34 @@ class TestEscalationFlows(EscalationCase):
 
     def test_f4_compliance_late_overdue_cancelled(self):
         """F4 / D9 L184: risk management sees tasks done late, overdue or cancelled, by
-        department; a collector only his own."""
-        case = self._overdue_until(1)
+        department; a collector only his own. One phone task carries the calls of several
+        days (issue 9 item 10): done on day 2, the rows of day 1 are late; the next task
+        is cancelled on day 3; the one of Saturday day 4 (due Monday day 6) is overdue
+        on day 7."""
+        case = self._overdue_until(2)
         call = self._tasks(case, "d9_phone_week1")
-        twice = self._tasks(case, "d5_calls_twice")
-        self._overdue_until(3, start=2)
-        with freeze_time(self.offset(3)):
+        self.assertEqual(len(call), 1)
+        self.assertEqual(call.date_deadline, self.offset(2))
+        with freeze_time(self.offset(2)):
             call.with_user(self.collector).action_feedback(feedback="reached")
-            twice[0].with_user(self.collector).action_lease_cancel(
+        self._overdue_until(3, start=3)
+        again = self._tasks(case, "d9_phone_week1")
+        self.assertEqual(len(again), 1)
+        self.assertNotEqual(again, call)
+        with freeze_time(self.offset(3)):
+            again.with_user(self.collector).action_lease_cancel(
                 "Customer asked to be called once a day"
             )
+        self._overdue_until(4, start=4)
         logs = self.Log.search([("case_id", "=", case.id)])
         late = logs.filtered("done_late")
         self.assertEqual(late.activity_id, call)
-        self.assertEqual(late.state, "done")
-        self.assertEqual(late.date_done, self.offset(3))
+        self.assertEqual(set(late.mapped("date")), {self.offset(1)})
+        self.assertEqual(set(late.mapped("state")), {"done"})
+        self.assertEqual(late.mapped("date_done"), [self.offset(2)] * len(late))
         self.assertIn("cancelled", logs.mapped("state"))
         risk = self.Log.with_user(self.risk_head)
-        with freeze_time(self.offset(3)):
+        with freeze_time(self.offset(7)):
             flagged = risk.search(
                 [
                     ("case_id", "=", case.id),
@@ -181,7 +195,8 @@ class TestEscalationFlows(EscalationCase):
                 [("case_id", "=", case.id), ("is_overdue", "=", True)]
             )
         self.assertTrue(overdue)
-        self.assertTrue(all(log.date_deadline < self.offset(3) for log in overdue))
+        self.assertTrue(all(log.date_deadline < self.offset(7) for log in overdue))
+        self.assertEqual(set(overdue.mapped("date_deadline")), {self.offset(6)})
         self.assertGreaterEqual(len(flagged), len(overdue) + 2)
         self.assertIn("asset_management", flagged.mapped("department"))
         other = new_test_user(
@@ -318,12 +333,14 @@ class TestEscalationFlows(EscalationCase):
             "odoo.addons.lease_overdue.models.lease_escalation_rule", "WARNING"
         ):
             case = self._overdue_until(1, twice=False)
-        self.assertTrue(self._tasks(case, "d9_phone_week1"))
-        self.assertFalse(self._tasks(case, "d5_calls_twice"))
-        self.assertFalse(self._tasks(case, "d8_le30_1"))
-        self.assertTrue(
-            self._tasks(case).filtered(lambda a: a.lease_escalation_rule_id == rule)
-        )
+        call = self._tasks(case, "d9_phone_week1")
+        self.assertTrue(call)
+        self.assertFalse(self._logs(case, "d5_calls_twice"))
+        self.assertFalse(self._logs(case, "d8_le30_1"))
+        # its activity is a phone call: it joins the collector's open phone task
+        log = self.Log.search([("rule_id", "=", rule.id), ("case_id", "=", case.id)])
+        self.assertEqual(log.activity_id, call)
+        self.assertIn("Step not installed", str(call.note))
 
     def test_month_end_trigger(self):
         """The last working day of the month: a rule fires once that day (O5)."""

@@ -45,6 +45,7 @@ from . import lease_disposal_line
 from . import lease_blacklist_entry
 from . import lease_vendor_objection
 from . import lease_collection_case_documents
+from . import lease_escalation_catchup
 from . import lease_contract_risk
 from . import res_partner_risk
 from . import lease_overdue_engine_risk

@@ -34,6 +34,9 @@ class LeaseCollectionCase(models.Model):
         "reopen_reason",
         "reopen_held",
         "date_invoiced_at_close",
+        "escalation_first_day",
+        "escalation_catchup",
+        "date_catchup",
     )
     # A case is the record of an overdue episode: never deleted.
     _lease_unlink_states = ()

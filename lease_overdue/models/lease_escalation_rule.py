@@ -416,7 +416,7 @@ class LeaseEscalationRule(models.Model):
         if schedule == "daily":
             self.env["lease.collection.case"]._refresh_collection_priority()
             self.env["lease.payment.promise"]._check_promises(today)
-        state = _RunState(self.env, today)
+        state = _RunState(self.env, today, catchup=schedule == "daily")
         errors = []
         for rule in self.search([("schedule", "=", schedule)]):
             try:
@@ -425,6 +425,8 @@ class LeaseEscalationRule(models.Model):
             except Exception as error:  # noqa: BLE001 - one bad rule must not stop the others
                 _logger.exception("Escalation rule %s failed", rule.display_name)
                 errors.append(f"{rule.display_name}: {error}")
+        if state.catchup:
+            logs |= self._catchup_finish(state)
         run.write(
             {
                 "date_last_run": today,
@@ -441,9 +443,10 @@ class LeaseEscalationRule(models.Model):
         """Apply this rule once for the run; returns the ledger rows created."""
         self.ensure_one()
         targets = self._targets(state)  # {res_id: [period, ...]}
-        if not targets:
-            return self.env["lease.escalation.log"]
         model = self._target_model()
+        catchup = model == CASE_MODEL and state.catchup_case_ids()
+        if not targets and not catchup:
+            return self.env["lease.escalation.log"]
         done = self.env["lease.escalation.log"].search_fetch(
             [
                 ("rule_id", "=", self.id),
@@ -463,8 +466,18 @@ class LeaseEscalationRule(models.Model):
             for res_id, periods in targets.items()
         }
         todo = {res_id: periods for res_id, periods in todo.items() if periods}
+        if catchup:
+            # Cases entering the system already overdue (issue 9 item 9): the steps whose
+            # day passed and the legal and disposal steps wait for a person's decision.
+            todo = self._catchup_split(todo, state)
         if not todo:
             return self.env["lease.escalation.log"]
+        return self._act(todo, state)
+
+    def _act(self, todo, state):
+        """Do what the rule does for ``todo`` ({res_id: [period, ...]}, none of them in
+        the ledger yet); returns the ledger rows created."""
+        model = self._target_model()
         records = self.env[model].browse(list(todo))
         contracts = records if model == CONTRACT_MODEL else records.contract_id
         contracts.fetch(
@@ -689,81 +702,150 @@ class LeaseEscalationRule(models.Model):
         return self.role_ids[:1].code or "risk_management_head"
 
     def _schedule_activities(self, todo, records, state):
-        """One activity per target, period and role; returns the ledger values."""
+        """One task per target, kind of work (activity type) and person (issue 9 item
+        10): the periods and roles of the target that fall to the same person share one
+        task; when that person already has an open escalation task of this kind on the
+        target (scheduled by this rule or another), no new task: its deadline moves to
+        this period's (never earlier) and the rule's line is added to its note. Every
+        period and role still gets its ledger row, pointing to the task, so compliance
+        sees each day's duty. Returns the ledger values."""
         model = self._target_model()
         model_id = self.env["ir.model"]._get_id(model)
         summary = self.activity_summary or self.name
-        slot_labels = {"am": self.env._("morning"), "pm": self.env._("afternoon")}
-        activity_vals = []
-        log_vals = []
+        line = self._task_note_line()
+        note = line + (self.activity_note or Markup(""))
+        plan = []
         for record in records:
             case = record if model == CASE_MODEL else self.env[CASE_MODEL]
             contract = record.contract_id if case else record
-            company = contract.company_id
             deadline = state.deadline(
-                company, self.deadline_days, self.deadline_working_days
+                contract.company_id, self.deadline_days, self.deadline_working_days
             )
-            priority = contract_priority(contract)
             for period in todo[record.id]:
-                slot = period.rsplit("/", 1)[1] if "/" in period else None
-                users = {}
                 for role in self.role_ids:
                     user = state.role_user(role.code, contract)
-                    base = {
-                        "rule_id": self.id,
-                        "res_model": model,
-                        "res_id": record.id,
-                        "case_id": case.id,
-                        "contract_id": contract.id,
-                        "company_id": company.id,
-                        "period": period,
-                        "role_code": role.code,
-                        "department": role.department,
-                        "date": state.today,
-                        "date_deadline": deadline,
-                        "user_id": user.id,
-                        "state": "open",
-                    }
-                    if user.id in users:  # two roles, one person: one activity
-                        base["activity_index"] = users[user.id]
-                        log_vals.append(base)
-                        continue
-                    users[user.id] = len(activity_vals)
-                    base["activity_index"] = len(activity_vals)
-                    log_vals.append(base)
+                    plan.append((record, case, contract, deadline, period, role, user))
+        open_tasks = self._open_tasks(
+            model, [item[0].id for item in plan], [item[6].id for item in plan]
+        )
+        activity_vals = []
+        log_vals = []
+        tasks = {}  # (res_id, user id) -> index in activity_vals, or an open task
+        moved = {}  # open task -> its new deadline
+        for record, case, contract, deadline, period, role, user in plan:
+            key = (record.id, user.id)
+            if key not in tasks:
+                task = open_tasks.get(key)
+                if task is None:
+                    task = len(activity_vals)
                     activity_vals.append(
                         {
                             "res_model_id": model_id,
                             "res_id": record.id,
                             "activity_type_id": self.activity_type_id.id,
-                            "summary": f"{summary} ({slot_labels[slot]})"
-                            if slot
-                            else summary,
-                            "note": self.activity_note or False,
+                            "summary": summary,
+                            "note": note,
                             "user_id": user.id,
                             "date_deadline": deadline,
                             "automated": True,
                             "lease_escalation_rule_id": self.id,
                             "lease_role_code": role.code,
                             "lease_department": role.department,
-                            "lease_priority": priority,
+                            "lease_priority": contract_priority(contract),
                         }
                     )
+                tasks[key] = task
+            task = tasks[key]
+            vals = {
+                "rule_id": self.id,
+                "res_model": model,
+                "res_id": record.id,
+                "case_id": case.id,
+                "contract_id": contract.id,
+                "company_id": contract.company_id.id,
+                "period": period,
+                "role_code": role.code,
+                "department": role.department,
+                "date": state.today,
+                "date_deadline": deadline,
+                "user_id": user.id,
+                "state": "open",
+            }
+            if isinstance(task, int):
+                vals["activity_index"] = task
+            else:
+                vals["activity_id"] = task.id
+                moved[task] = max(moved.get(task, task.date_deadline), deadline)
+            log_vals.append(vals)
         activities = (
             self.env["mail.activity"]
             .with_context(mail_activity_quick_update=True)
             .create(activity_vals)
         )
         for vals in log_vals:
-            vals["activity_id"] = activities[vals.pop("activity_index")].id
+            if "activity_index" in vals:
+                vals["activity_id"] = activities[vals.pop("activity_index")].id
+        self._move_open_tasks(moved, line)
         return log_vals
+
+    def _task_note_line(self):
+        """What the rule asks, as the line of a task's note: name, policy line and
+        summary, e.g. "Two calls a day (first 3 working days) - D5 L88: Call the lessee
+        and record the reason for overdue"."""
+        text = self.name
+        if self.policy_ref:
+            text = f"{text} - {self.policy_ref}"
+        if self.activity_summary and self.activity_summary != self.name:
+            text = f"{text}: {self.activity_summary}"
+        return Markup("<p>%s</p>") % text
+
+    def _open_tasks(self, model, res_ids, user_ids):
+        """{(res_id, user id): open escalation task of this rule's kind}, in one search
+        for all the targets of the rule."""
+        if not res_ids:
+            return {}
+        tasks = (
+            self.env["mail.activity"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("res_model", "=", model),
+                    ("res_id", "in", list(set(res_ids))),
+                    ("activity_type_id", "=", self.activity_type_id.id),
+                    ("user_id", "in", list(set(user_ids))),
+                    ("lease_escalation_rule_id", "!=", False),
+                ],
+                ["res_id", "user_id", "date_deadline", "note"],
+                order="id",
+            )
+        )
+        found = {}
+        for task in tasks:
+            found.setdefault((task.res_id, task.user_id.id), task)
+        return found
+
+    def _move_open_tasks(self, moved, line):
+        """Move the open tasks the rule fired again on to their new deadlines and add
+        the rule's line to their notes where it is not there yet: one write per distinct
+        (deadline, note), not one per task."""
+        groups = defaultdict(lambda: self.env["mail.activity"])
+        for task, deadline in moved.items():
+            vals = {}
+            if deadline > task.date_deadline:
+                vals["date_deadline"] = deadline
+            if str(line) not in str(task.note or ""):
+                vals["note"] = Markup(task.note or "") + line
+            if vals:
+                groups[tuple(sorted(vals.items()))] |= task
+        for vals, tasks in groups.items():
+            tasks.with_context(mail_activity_quick_update=True).write(dict(vals))
 
 
 class _RunState:
     """What one run computes once and shares between rules: today, the companies, their
     working days, the people in each role."""
 
-    def __init__(self, env, today):
+    def __init__(self, env, today, catchup=False):
         self.env = env
         self.today = today
         self._companies = None
@@ -771,6 +853,11 @@ class _RunState:
         self._deadlines = {}
         self._dept_users = {}
         self._schemes = {}
+        # Catch-up (issue 9 item 9): handled by the daily run only.
+        self.catchup = catchup
+        self._catchup_ids = None
+        # {case id: [(rule, periods, kind), ...]}: the steps skipped or withheld
+        self.skipped = defaultdict(list)
 
     def companies(self):
         if self._companies is None:
@@ -810,13 +897,41 @@ class _RunState:
         return self._schemes[scheme]
 
     def deadline(self, company, days, working):
+        """The deadline of a task scheduled today: ``days`` working days ahead, or
+        ``days`` calendar days ahead moved to the next working day; never a day the
+        company does not work (issue 9 item 10, SPEC O5)."""
         key = (company.id, days, working)
         if key not in self._deadlines:
             if working and days:
                 self._deadlines[key] = self.add_working_days(company, days)
             else:
-                self._deadlines[key] = self.today + timedelta(days=days)
+                self._deadlines[key] = self.working_day_from(
+                    company, self.today + timedelta(days=days)
+                )
         return self._deadlines[key]
+
+    def working_day_from(self, company, day):
+        """``day`` if the company works that day, else its next working day."""
+        days = self._engine()._working_days(company, day, day + timedelta(days=60))
+        return days[0] if days else day
+
+    def catchup_case_ids(self):
+        """Ids of the open cases this run handles as a catch-up: entered the system
+        already overdue (first seen after their first overdue day) and not yet handled
+        by an escalation run. One search per run."""
+        if not self.catchup:
+            return set()
+        if self._catchup_ids is None:
+            self._catchup_ids = set(
+                self.env[CASE_MODEL]._search(
+                    [
+                        ("state", "=", "open"),
+                        ("escalation_catchup", "=", True),
+                        ("date_catchup", "=", False),
+                    ]
+                )
+            )
+        return self._catchup_ids
 
     def department_user(self, xmlids, company):
         key = (xmlids, company.id)
