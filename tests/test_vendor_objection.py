@@ -47,6 +47,9 @@ class VendorObjectionMixin(LeaseDocumentMixin):
     def _buyback_case(self, days, occurrence=1, **overrides):
         overrides.setdefault("has_buyback_guarantee", True)
         case = self._overdue_case(days, **overrides)
+        # Known since its first overdue day, not a case entering the system overdue
+        # (that go-live catch-up withholds legal and disposal steps: issue 9 item 9).
+        case.write({"escalation_first_day": 1, "escalation_catchup": False})
         if occurrence != 1:
             case.occurrence = occurrence  # earlier episodes of the lessee (fixture)
         return case
