@@ -22,10 +22,7 @@ class EscalationCase(LeaseTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        calendar = cls.company.resource_calendar_id
-        calendar.tz = "Asia/Shanghai"
-        cls.company.partner_id.tz = "Asia/Shanghai"
-        calendar._lease_load_china_calendar(year_from=2026)
+        cls._live_in_beijing()
         group = "lease_overdue.group_"
         cls.risk_officer = new_test_user(
             cls.env, "t_risk_officer", groups=group + "risk_management"

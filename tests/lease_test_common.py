@@ -12,6 +12,17 @@ class LeaseTestCase(TransactionCase):
     """A company with a sales and a bank journal, a lessee, a vendor and one user per role."""
 
     @classmethod
+    def _live_in_beijing(cls):
+        """The company in Asia/Shanghai on China's real 2026 calendar (public holidays in
+        local time, 调休 working days), loaded as the install and the yearly action do;
+        returns the working calendar."""
+        calendar = cls.company.resource_calendar_id
+        calendar.tz = "Asia/Shanghai"
+        cls.company.partner_id.tz = "Asia/Shanghai"
+        calendar._lease_load_china_calendar(year_from=2026)
+        return calendar
+
+    @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))

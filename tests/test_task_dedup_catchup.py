@@ -34,10 +34,8 @@ class TestTaskDedupCatchup(EscalationCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # EscalationCase put the company in Beijing on China's calendar
         cls.calendar = cls.company.resource_calendar_id
-        cls.calendar.tz = "Asia/Shanghai"
-        cls.company.partner_id.tz = "Asia/Shanghai"
-        cls.calendar._lease_load_china_calendar(year_from=2026)
         cls.am_head = new_test_user(
             cls.env, "t_am_head", groups="lease_overdue.group_asset_management_head"
         )
