@@ -15,7 +15,7 @@
         "auditlog",
         "base_tier_validation",
     ],
-    "external_dependencies": {"python": ["xlsxwriter", "chinesecalendar"]},
+    "external_dependencies": {"python": ["xlsxwriter", "chinesecalendar", "cn2an"]},
     "data": [
         "security/lease_overdue_groups.xml",
         "security/ir.model.access.csv",

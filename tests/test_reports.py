@@ -487,6 +487,23 @@ class TestKpi(ReportCase):
             self.assertEqual((other.rent_due, other.cases_opened), (0.0, 0))
 
 
+class TestAmountInWords(ReportCase):
+    def test_e3_amount_in_words_rmb(self):
+        """E3/E4 (issue 11 item 1): the letters write CNY amounts in capital numerals
+        (大写) through cn2an, as Odoo's own l10n_cn does: rounded to the fen, "整" after
+        whole yuan, zeros where a unit is skipped."""
+        document = self.env["lease.document"]
+        for amount, words in (
+            (20000, "贰万元整"),
+            (67704.19, "陆万柒仟柒佰零肆元壹角玖分"),
+            (10005.5, "壹万零伍元伍角"),
+            (1000000.01, "壹佰万元零壹分"),
+            (1.005, "壹元零壹分"),
+            (0, "零元整"),
+        ):
+            self.assertEqual(document._lease_amount_in_words(amount), words, amount)
+
+
 class TestCustomerFile(ReportCase):
     def test_f3_customer_file(self):
         """F3: one screen per customer with contracts, payment history, collection

@@ -2,60 +2,21 @@ import hashlib
 from datetime import date, datetime, time, timedelta
 
 import pytz
+from cn2an import an2cn
 
 from odoo import fields, models
 from odoo.exceptions import UserError
-
-DIGITS = "零壹贰叁肆伍陆柒捌玖"
-UNITS = ["", "拾", "佰", "仟"]
-GROUPS = ["", "万", "亿", "万亿"]
+from odoo.tools import float_round
 
 
-def amount_to_chinese(amount):
-    """Amount in Chinese capital numerals (人民币大写), e.g. 10005.5 -> 壹万零伍元伍角整."""
-    cents = round(abs(amount) * 100)
-    prefix = "负" if amount < 0 and cents else ""
-    yuan, rest = divmod(cents, 100)
-    jiao, fen = divmod(rest, 10)
-    text = ""
-    if yuan:
-        groups = []
-        while yuan:
-            yuan, group = divmod(yuan, 10000)
-            groups.append(group)
-        need_zero = False
-        for index in range(len(groups) - 1, -1, -1):
-            group = groups[index]
-            if not group:
-                need_zero = bool(text)
-                continue
-            if text and (need_zero or group < 1000):
-                text += DIGITS[0]
-            need_zero = False
-            part = ""
-            zero = False
-            for position in range(3, -1, -1):
-                digit = group // 10**position % 10
-                if not digit:
-                    zero = bool(part)
-                    continue
-                if zero:
-                    part += DIGITS[0]
-                    zero = False
-                part += DIGITS[digit] + UNITS[position]
-            text += part + GROUPS[index]
-        text += "元"
-    if not jiao and not fen:
-        return prefix + (text or "零元") + "整"
-    if jiao:
-        text += DIGITS[jiao] + "角"
-    elif text:
-        text += DIGITS[0]
-    if fen:
-        text += DIGITS[fen] + "分"
-    else:
-        text += "整"
-    return prefix + text
+def amount_in_words_rmb(amount):
+    """Amount in Chinese capital numerals (人民币大写) by cn2an, the library Odoo's own
+    l10n_cn uses: 10005.5 -> 壹万零伍元伍角, 20000 -> 贰万元整. The amount is rounded to
+    the fen first (cn2an cuts extra decimals instead of rounding them)."""
+    text = f"{float_round(amount or 0.0, precision_digits=2):.2f}"
+    if float(text) == 0:
+        text = "0.00"
+    return an2cn(text, "rmb")
 
 
 def local_days_utc(env, company, day_from, day_to):
@@ -222,4 +183,4 @@ class LeaseReportArchiveMixin(models.AbstractModel):
         return f"{currency.name} {figure}"
 
     def _lease_amount_in_words(self, amount):
-        return amount_to_chinese(amount or 0.0)
+        return amount_in_words_rmb(amount)
