@@ -154,6 +154,9 @@ def create_seed(env, today):
 
 
 # --------------------------------------------------------------------------- synthetic data
+CLONE_TIMES = []  # (table, rows, seconds) of every clone() of the last generate()
+
+
 def columns(cr, table):
     cr.execute(
         """SELECT column_name FROM information_schema.columns
@@ -175,7 +178,9 @@ def clone(cr, table, seed_where, source, overrides, params=None):
     query = f"""INSERT INTO "{table}" ({", ".join(f'"{c}"' for c in cols)})
                 SELECT {select} FROM "{table}" s JOIN ({source}) g ON TRUE
                  WHERE {seed_where}"""
+    t0 = time.perf_counter()
     cr.execute(query, params or {})
+    CLONE_TIMES.append((table, cr.rowcount, time.perf_counter() - t0))
     return cr.rowcount
 
 
@@ -200,6 +205,7 @@ def generate(cr, seed, n_contracts, today):
     before ``today`` (the nightly job of ``today`` has not run yet). Returns row counts
     and, under ``"open_due"``, {due date: open installments} for the checks."""
     t0 = time.perf_counter()
+    CLONE_TIMES.clear()
     counts = {}
     n_partners = (n_contracts + 1) // 2
     n_lines = len(seed["invoice_lines"])
@@ -913,3 +919,8 @@ def print_generation(counts, size):
     for key, value in counts.items():
         if key not in ("seconds", "open_due"):
             print(f"  {key:<40} {value:>10}")
+    slow = sorted(CLONE_TIMES, key=lambda item: -item[2])[:5]
+    print(
+        "  slowest inserts: "
+        + ", ".join(f"{table} {rows} rows {sec:.1f} s" for table, rows, sec in slow)
+    )
