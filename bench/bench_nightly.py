@@ -140,6 +140,12 @@ def parse_args(argv=None):
         default="",
         help="more methods to time, comma separated model:method",
     )
+    parser.add_argument(
+        "--cron",
+        default=CRON_XMLID,
+        help="scheduled actions run each night, in this order (comma separated "
+        f"xmlids; default {CRON_XMLID})",
+    )
     parser.add_argument("--json", help=argparse.SUPPRESS)
     parser.add_argument("--db", default=os.environ.get("LEASE_DB_NAME"))
     parser.add_argument("--config", default=os.environ.get("LEASE_ODOO_CONF"))
@@ -322,32 +328,37 @@ def snapshot(cr):
     return state
 
 
-def trigger_cron(env, direct):
-    """Run the daily job as the scheduler would; returns the number of times the job
-    was started (more than one when it reports remaining work with the progress API)."""
+def trigger_cron(env, direct, xmlids):
+    """Run the nightly jobs as the scheduler would; returns the number of times the
+    jobs were started (more than one per job when it reports remaining work with the
+    progress API: the scheduler starts it again at once)."""
     cr = env.cr
     if direct:
         env["lease.overdue.engine"]._cron_daily()
         cr.commit()
         return 1
-    cron = env.ref(CRON_XMLID)
     starts = 0
-    while True:
-        starts += 1
-        cron.method_direct_trigger()
-        cr.commit()
-        remaining = cr_one(
-            cr,
-            """SELECT remaining FROM ir_cron_progress WHERE cron_id = %s
-                ORDER BY id DESC LIMIT 1""",
-            [cron.id],
-        )
-        if not remaining or not remaining[0] or starts >= 100:
-            return starts
-        log(f"  the job reports {remaining[0]} left: started again (as the cron would)")
+    for xmlid in xmlids:
+        cron = env.ref(xmlid)
+        for _attempt in range(100):
+            starts += 1
+            cron.method_direct_trigger()
+            cr.commit()
+            remaining = cr_one(
+                cr,
+                """SELECT remaining FROM ir_cron_progress WHERE cron_id = %s
+                    ORDER BY id DESC LIMIT 1""",
+                [cron.id],
+            )
+            if not remaining or not remaining[0]:
+                break
+            log(
+                f"  {xmlid} reports {remaining[0]} left: started again (as the cron would)"
+            )
+    return starts
 
 
-def measure_night(env, recorder, steps, day, label, direct):
+def measure_night(env, recorder, steps, day, label, direct, xmlids):
     cr = env.cr
     before = snapshot(cr)
     recorder.reset()
@@ -356,7 +367,7 @@ def measure_night(env, recorder, steps, day, label, direct):
     log(f"{label}: nightly job for {day} ... (load average {load_before})")
     t0 = time.perf_counter()
     with company_day(env, day), recorder.active(), steps.active():
-        starts = trigger_cron(env, direct)
+        starts = trigger_cron(env, direct, xmlids)
     seconds = time.perf_counter() - t0
     env.invalidate_all()
     after = snapshot(cr)
@@ -397,11 +408,9 @@ def measure_night(env, recorder, steps, day, label, direct):
         ],
     }
     if not any(path[-1] == "_cron_daily" for path, *_rest in result["steps"]):
-        result["errors"].append(
-            (
-                (),
-                "lease.overdue.engine._cron_daily was not called: check the cron's code",
-            )
+        log(
+            "NOTE: lease.overdue.engine._cron_daily was not called: check the crons' "
+            "code (--cron); the steps timed are listed below"
         )
     log(
         f"{label}: {seconds:.2f} s, {result['queries']} queries, "
@@ -640,6 +649,8 @@ def run_compare(args, today):
             "--json",
             path,
             *(["--direct"] if args.direct else []),
+            "--cron",
+            args.cron,
             *(["--steps", args.steps] if args.steps else []),
         ]
         log(f"compare: {args.compare} contracts on a copy of the database ({copy})")
@@ -720,7 +731,9 @@ def main():
             (today + timedelta(days=1), "next day"),
             (today + timedelta(days=1), "same-day rerun"),
         ):
-            result = measure_night(env, recorder, steps, day, label, args.direct)
+            result = measure_night(
+                env, recorder, steps, day, label, args.direct, args.cron.split(",")
+            )
             results.append(result)
             checks.append(
                 check_portfolio(cr, counts, day, f"{args.contracts}, {label}")
