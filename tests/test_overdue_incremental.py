@@ -243,3 +243,29 @@ class TestOverdueIncremental(LeaseTestCase):
             contracts=contract, date=lines[2].date_due
         )
         self.assertEqual(contract.installment_ids.filtered("move_id"), lines[:3])
+
+    def test_i10_unreconciled_payment_needs_no_watermark(self):
+        """Issue 10 item 1: unreconciling a payment deletes its partial reconciliation,
+        which no watermark can see: the unreconciliation's own targeted run reopens the
+        installment and the case at once, and the next run of the day finds nothing
+        new (it writes nothing)."""
+        contract = self._overdue(1)
+        line = contract.installment_ids.sorted("sequence")[0]
+        day = DUE + timedelta(days=5)
+        self._run(day)
+        with freeze_time(day):
+            self._pay(line.move_id, line.amount_rent, day)
+        self._run(day)
+        self.assertEqual(line.state, "paid")
+        self.assertFalse(contract.current_case_id)
+        with freeze_time(day):
+            line.move_id.line_ids.filtered(
+                lambda aml: aml.account_id.account_type == "asset_receivable"
+            ).remove_move_reconcile()
+        self.assertEqual(line.state, "overdue")
+        self.assertEqual(contract.days_overdue, 5)
+        self.assertTrue(contract.current_case_id)
+        rerun = self._statements(day)
+        self.assertEqual(self._writes(rerun), {})
+        self.assertEqual(line.state, "overdue")
+        self.assertEqual(contract.current_case_id.state, "open")

@@ -10,7 +10,8 @@ class LeaseOverdueEngine(models.AbstractModel):
         """Rate the lessees of the contracts ``ids`` (None: every lessee) and the
         lessees ``partner_ids`` (the daily run: those whose rating may change with the
         date alone)."""
-        super()._update_ratings(today, ids, partner_ids=partner_ids)
+        result = super()._update_ratings(today, ids, partner_ids=partner_ids)
         self.env["res.partner"]._lease_update_credit_ratings(
             today, ids, partner_ids=partner_ids
         )
+        return result
