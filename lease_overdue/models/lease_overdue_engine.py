@@ -193,7 +193,11 @@ class LeaseOverdueEngine(models.AbstractModel):
             plan["full"] = True
             return plan
         new_day = today != last_date
-        if not new_day and (max_partial, max_move, max_contract) == (
+        # a deletion lowers a maximum: never below what was seen
+        plan["partial"] = max(max_partial, partial or 0)
+        plan["move"] = max(max_move, move or 0)
+        plan["contract"] = max(max_contract, contract or 0)
+        if not new_day and (plan["partial"], plan["move"], plan["contract"]) == (
             partial,
             move,
             contract,
