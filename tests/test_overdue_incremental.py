@@ -269,3 +269,67 @@ class TestOverdueIncremental(LeaseTestCase):
         self.assertEqual(self._writes(rerun), {})
         self.assertEqual(line.state, "overdue")
         self.assertEqual(contract.current_case_id.state, "open")
+
+    def test_i10_full_run_after_incremental_runs_writes_nothing(self):
+        """Issue 10 item 1: after days of daily runs from what changed (payments through
+        the hook and deferred, rent invoiced in a deferred batch, a month change), a
+        full recomputation of the same day writes nothing: the runs from what changed
+        left exactly what full runs leave (installments, contracts, lessees, invoices,
+        cases, ratings)."""
+        late = self._overdue(2)
+        paid = self._active_contract(invoice_until=DUE, partner_id=self.lessee2.id)
+        self._run(DUE + timedelta(days=1))
+        with freeze_time(DUE + timedelta(days=3)):
+            self._pay(paid.installment_ids[0].move_id, 10000.0, DUE + timedelta(days=3))
+        self._run(DUE + timedelta(days=3))
+        day = DUE + timedelta(days=5)
+        line = late[0].installment_ids.sorted("sequence")[0]
+        with freeze_time(day):
+            (
+                self.env["account.payment.register"]
+                .with_context(
+                    active_model="account.move",
+                    active_ids=line.move_id.ids,
+                    lease_defer_overdue=True,
+                )
+                .create(
+                    {
+                        "payment_date": day,
+                        "amount": 4000.0,
+                        "journal_id": self.bank_journal.id,
+                    }
+                )
+                ._create_payments()
+            )
+        self._run(day)
+        with freeze_time("2026-03-01"):
+            late[1].installment_ids.sorted("sequence")[1].with_context(
+                lease_defer_overdue=True
+            )._create_rent_invoices()
+        self._run(date(2026, 3, 1))
+        self._run(date(2026, 3, 12))
+        self.assertEqual(line.amount_paid, 4000.0)
+        self.assertEqual(late[1].overdue_count, 2)
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE res_company SET lease_overdue_run_date = NULL")
+        rows = []
+
+        def hook(cr, query, params, start, delay):
+            text = query.decode() if isinstance(query, bytes) else str(query)
+            if (
+                re.search(r"\b(UPDATE|INSERT INTO|DELETE FROM)\b", text)
+                and "FOR UPDATE" not in text
+                and "FOR NO KEY UPDATE" not in text
+                and "res_company" not in text
+                and cr._obj.rowcount > 0
+            ):
+                rows.append((" ".join(text.split())[:120], cr._obj.rowcount))
+
+        thread = threading.current_thread()
+        hooks = getattr(thread, "query_hooks", ())
+        thread.query_hooks = (*hooks, hook)
+        try:
+            self.Engine._run(date=date(2026, 3, 12))
+        finally:
+            thread.query_hooks = hooks
+        self.assertEqual(rows, [], "a full run of the same day changes nothing")
