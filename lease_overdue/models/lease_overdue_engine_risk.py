@@ -1,4 +1,4 @@
-from odoo import api, models
+from odoo import models
 
 
 class LeaseOverdueEngine(models.AbstractModel):
@@ -6,11 +6,12 @@ class LeaseOverdueEngine(models.AbstractModel):
 
     _inherit = "lease.overdue.engine"
 
-    @api.model
-    def _run(self, contract_ids=None, date=None):
-        result = super()._run(contract_ids=contract_ids, date=date)
-        if contract_ids is not None and not contract_ids:
-            return result
-        today = date or self.env.company._lease_today()
-        self.env["res.partner"]._lease_update_credit_ratings(today, contract_ids)
+    def _update_ratings(self, today, ids, partner_ids=None):
+        """Rate the lessees of the contracts ``ids`` (None: every lessee) and the
+        lessees ``partner_ids`` (the daily run: those whose rating may change with the
+        date alone)."""
+        result = super()._update_ratings(today, ids, partner_ids=partner_ids)
+        self.env["res.partner"]._lease_update_credit_ratings(
+            today, ids, partner_ids=partner_ids
+        )
         return result

@@ -213,7 +213,7 @@ class ResPartner(models.Model):
     # Credit rating (SPEC K1)
     # ------------------------------------------------------------------
     @api.model
-    def _lease_update_credit_ratings(self, today, contract_ids=None):
+    def _lease_update_credit_ratings(self, today, contract_ids=None, partner_ids=None):
         """Rate every lessee from its overdue behaviour, set-based: one query reads what
         the rule needs, then one write per new rating (tracked in the chatter).
 
@@ -224,11 +224,20 @@ class ResPartner(models.Model):
         months old.
         """
         since = today - relativedelta(months=12)
-        scope = (
-            SQL("TRUE")
-            if contract_ids is None
-            else SQL("c.id = ANY(%s)", list(contract_ids))
-        )
+        # ``partner_ids``: lessees rated as well as those of ``contract_ids`` (the daily
+        # run: those whose rating may change with the date alone, issue 10 item 1)
+        scopes = []
+        if contract_ids is not None:
+            scopes.append(SQL("c.id = ANY(%s)", list(contract_ids)))
+        if partner_ids:
+            scopes.append(
+                SQL(
+                    "c.partner_id IN (SELECT pp.id FROM res_partner pp"
+                    " WHERE COALESCE(pp.commercial_partner_id, pp.id) = ANY(%s))",
+                    list(partner_ids),
+                )
+            )
+        scope = SQL("(%s)", SQL(" OR ").join(scopes)) if scopes else SQL("TRUE")
         rows = self.env.execute_query(
             SQL(
                 """
