@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, Query
 
 # Lessee payments on lease invoices: the credit side of each partial reconciliation of a
 # posted rent or penalty invoice, without credit notes and without the vendor's payments
@@ -133,20 +133,22 @@ class LeaseKpiReport(models.Model):
           closed in the period (first overdue day to closing day, both counted);
         - tier migration: sums over the weekly reports of the period (whole company).
 
-        :param contract_ids: restrict the figures to these contracts (None: all)
+        :param contract_ids: restrict the figures to these contracts (ids or a
+            ``Query`` of lease.contract; None: all)
         """
         company = company or self.env.company
         today = today or self.env.company._lease_today()
         self.env.flush_all()
         due_to = min(date_to, today - timedelta(days=1))
-        scope = (
-            SQL("TRUE")
-            if contract_ids is None
-            else SQL("c.id = ANY(%s)", list(contract_ids))
-        )
-        extra = (
-            [] if contract_ids is None else [("contract_id", "in", list(contract_ids))]
-        )
+        if contract_ids is not None and not isinstance(contract_ids, Query):
+            contract_ids = list(contract_ids)
+        if contract_ids is None:
+            scope = SQL("TRUE")
+        elif isinstance(contract_ids, Query):
+            scope = SQL("c.id IN %s", contract_ids.subselect())
+        else:
+            scope = SQL("c.id = ANY(%s)", contract_ids)
+        extra = [] if contract_ids is None else [("contract_id", "in", contract_ids)]
         query = SQL(
             """
             WITH pay AS (%(payments)s),
@@ -201,7 +203,7 @@ class LeaseKpiReport(models.Model):
             ._read_group(
                 company_domain
                 + [("days_overdue", ">", 0)]
-                + ([] if contract_ids is None else [("id", "in", list(contract_ids))]),
+                + ([] if contract_ids is None else [("id", "in", contract_ids)]),
                 [],
                 ["overdue_amount:sum", "penalty_amount:sum", "__count"],
             )[0]
