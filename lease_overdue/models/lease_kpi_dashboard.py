@@ -121,7 +121,7 @@ class LeaseKpiDashboard(models.TransientModel):
                 domain = [("collector_id", "=", board.collector_id.id)]
                 if contract_ids is not None:
                     domain.append(("id", "in", contract_ids))
-                contract_ids = self.env["lease.contract"].sudo().search(domain).ids
+                contract_ids = self.env["lease.contract"].sudo()._search(domain)
             figures = kpi._kpi_figures(
                 board.date_from,
                 board.date_to,
@@ -140,13 +140,13 @@ class LeaseKpiDashboard(models.TransientModel):
             board.collector_html = board._collector_table()
 
     def _visible_contract_ids(self):
-        """None when the user oversees the whole portfolio; else the ids of the contracts
-        his record rules let him see (a collector, an account manager): the dashboard
-        shows the figures of those only (SPEC A2)."""
+        """None when the user oversees the whole portfolio; else the contracts his
+        record rules let him see (a collector, an account manager), as a subquery: the
+        dashboard shows the figures of those only (SPEC A2)."""
         user = self.env.user
         if any(user.has_group(group) for group in OVERSIGHT_GROUPS):
             return None
-        return self.env["lease.contract"].search([]).ids
+        return self.env["lease.contract"]._search([])
 
     @api.constrains("date_from", "date_to")
     def _check_dates(self):

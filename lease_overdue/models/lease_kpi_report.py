@@ -1,7 +1,8 @@
+from contextlib import contextmanager
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, Query
 
 # Lessee payments on lease invoices: the credit side of each partial reconciliation of a
 # posted rent or penalty invoice, without credit notes and without the vendor's payments
@@ -73,6 +74,38 @@ class LeaseKpiReport(models.Model):
     due_count = fields.Integer("Installments Due", readonly=True)
     late_count = fields.Integer("Installments Gone Overdue", readonly=True)
 
+    @contextmanager
+    def _lease_no_jit(self):
+        """PostgreSQL's JIT compiles these one-off aggregates for longer than they run
+        (26 of 37 s for the pivot of 1.3M installments at 100k contracts on a busy
+        machine): off for the statement, as the overdue engine does for its own."""
+        ((jit, _off),) = self.env.execute_query(
+            SQL("SELECT current_setting('jit'), set_config('jit', 'off', TRUE)")
+        )
+        yield
+        # not reached on an error: the rollback (or savepoint rollback) restores it
+        self.env.cr.execute(SQL("SELECT set_config('jit', %s, TRUE)", jit))
+
+    @api.model
+    def _read_group(self, *args, **kwargs):
+        with self._lease_no_jit():
+            return super()._read_group(*args, **kwargs)
+
+    @api.model
+    def _read_grouping_sets(self, *args, **kwargs):
+        with self._lease_no_jit():
+            return super()._read_grouping_sets(*args, **kwargs)
+
+    @api.model
+    def search_fetch(self, *args, **kwargs):
+        with self._lease_no_jit():
+            return super().search_fetch(*args, **kwargs)
+
+    @api.model
+    def search_count(self, *args, **kwargs):
+        with self._lease_no_jit():
+            return super().search_count(*args, **kwargs)
+
     @property
     def _table_query(self):
         return SQL(
@@ -133,28 +166,31 @@ class LeaseKpiReport(models.Model):
           closed in the period (first overdue day to closing day, both counted);
         - tier migration: sums over the weekly reports of the period (whole company).
 
-        :param contract_ids: restrict the figures to these contracts (None: all)
+        :param contract_ids: restrict the figures to these contracts (ids or a
+            ``Query`` of lease.contract; None: all)
         """
         company = company or self.env.company
         today = today or self.env.company._lease_today()
         self.env.flush_all()
         due_to = min(date_to, today - timedelta(days=1))
-        scope = (
-            SQL("TRUE")
-            if contract_ids is None
-            else SQL("c.id = ANY(%s)", list(contract_ids))
-        )
-        extra = (
-            [] if contract_ids is None else [("contract_id", "in", list(contract_ids))]
-        )
+        if contract_ids is not None and not isinstance(contract_ids, Query):
+            contract_ids = list(contract_ids)
+        if contract_ids is None:
+            scope = SQL("TRUE")
+        elif isinstance(contract_ids, Query):
+            scope = SQL("i.contract_id IN %s", contract_ids.subselect())
+        else:
+            scope = SQL("i.contract_id = ANY(%s)", contract_ids)
+        extra = [] if contract_ids is None else [("contract_id", "in", contract_ids)]
         query = SQL(
             """
             WITH pay AS (%(payments)s),
             due AS (
                 SELECT i.id, i.amount_rent, i.date_due, i.days_overdue, i.days_late
                   FROM lease_installment i
-                  JOIN lease_contract c ON c.id = i.contract_id
-                 WHERE c.company_id = %(company)s AND c.state != 'draft' AND %(scope)s
+                 WHERE i.company_id = %(company)s AND %(scope)s
+                   AND i.contract_id NOT IN (
+                       SELECT id FROM lease_contract WHERE state = 'draft')
                    AND i.move_id IS NOT NULL
                    AND i.date_due BETWEEN %(date_from)s AND %(date_to)s
             ),
@@ -163,7 +199,8 @@ class LeaseKpiReport(models.Model):
                        SUM(pay.amount) FILTER (WHERE pay.pay_date <= %(date_to)s) AS by_end,
                        SUM(pay.amount) FILTER (WHERE pay.pay_date <= pay.date_due) AS on_time
                   FROM pay
-                 WHERE pay.kind = 'rent' AND pay.installment_id IN (SELECT id FROM due)
+                  JOIN due ON due.id = pay.installment_id
+                 WHERE pay.kind = 'rent'
                  GROUP BY pay.installment_id
             )
             SELECT COALESCE(SUM(d.amount_rent), 0),
@@ -185,9 +222,10 @@ class LeaseKpiReport(models.Model):
             date_to=date_to,
             due_to=due_to,
         )
-        rent_due, collected, due_past, late, count_due, count_late = (
-            self.env.execute_query(query)[0]
-        )
+        with self._lease_no_jit():
+            rent_due, collected, due_past, late, count_due, count_late = (
+                self.env.execute_query(query)[0]
+            )
         rent_due, collected, due_past, late = (
             float(rent_due),
             float(collected),
@@ -201,7 +239,7 @@ class LeaseKpiReport(models.Model):
             ._read_group(
                 company_domain
                 + [("days_overdue", ">", 0)]
-                + ([] if contract_ids is None else [("id", "in", list(contract_ids))]),
+                + ([] if contract_ids is None else [("id", "in", contract_ids)]),
                 [],
                 ["overdue_amount:sum", "penalty_amount:sum", "__count"],
             )[0]
@@ -281,7 +319,12 @@ class LeaseKpiReport(models.Model):
         and on penalty interest of the contracts each collector handles (回款)."""
         company = company or self.env.company
         self.env.flush_all()
-        rows = self.env.execute_query(
+        with self._lease_no_jit():
+            rows = self._lease_collected_rows(company, date_from, date_to)
+        return {collector_id: float(amount or 0.0) for collector_id, amount in rows}
+
+    def _lease_collected_rows(self, company, date_from, date_to):
+        return self.env.execute_query(
             SQL(
                 """
             WITH pay AS (%(payments)s)
@@ -299,4 +342,15 @@ class LeaseKpiReport(models.Model):
                 date_to=date_to,
             )
         )
-        return {collector_id: float(amount or 0.0) for collector_id, amount in rows}
+
+
+class LeaseInstallment(models.Model):
+    _inherit = "lease.installment"
+
+    # The KPI dashboard's installments of a period (``_kpi_figures``) read from the index
+    # alone: one month of a 100k portfolio is ~100k rows on ~47k heap pages otherwise.
+    # The installment's company is the contract's (stored related field).
+    _lease_kpi_due_index = models.Index(
+        "(company_id, date_due) INCLUDE (id, contract_id, amount_rent, days_overdue,"
+        " days_late) WHERE move_id IS NOT NULL"
+    )

@@ -452,95 +452,188 @@ class LeaseOverdueWeeklyReport(models.Model):
             for key, (rec, act, summary) in result.items()
         }
 
+    def _previous_tiers(self, previous, today):
+        """{contract id: (tier id, overdue rent)} of last week: the overdue lines of the
+        previous report, else the case tier history a week before ``today`` (no
+        amounts then)."""
+        self.ensure_one()
+        if not previous:
+            return {
+                contract_id: (tier_id, None)
+                for contract_id, tier_id in self._tiers_a_week_before(today).items()
+            }
+        rows = self.env.execute_query(
+            SQL(
+                """
+            SELECT contract_id, tier_id, overdue_amount
+              FROM lease_overdue_weekly_report_line
+             WHERE report_id = %s AND is_overdue AND contract_id IS NOT NULL
+             ORDER BY id
+            """,
+                previous.id,
+            )
+        )
+        return {contract_id: (tier_id, amount) for contract_id, tier_id, amount in rows}
+
     def _generate_snapshot(self, today):
-        """Store the lines, tier summary and migration totals (fixed number of queries)."""
+        """Store the lines, tier summary and migration totals (fixed number of queries).
+
+        The lines are inserted in one statement from the contracts' figures (those the
+        overdue engine computed); the tier summary and the report's totals are sums over
+        those lines (and last week's), computed by PostgreSQL."""
         self.ensure_one()
         self.env.flush_all()
         tiers = (
             self.env["lease.overdue.tier"].with_context(active_test=False).search([])
         )
-        rank = {tier.id: tier.days_min for tier in tiers}
         previous = self._find_previous_report()
-        if previous:
-            prev_lines = previous.line_ids.filtered("is_overdue")
-            prev = {line.contract_id.id: line for line in prev_lines}
-            prev_tier = {cid: line.tier_id.id for cid, line in prev.items()}
-        else:
-            prev = {}
-            prev_tier = self._tiers_a_week_before(today)
-        contracts = (
-            self.env["lease.contract"]
-            .sudo()
-            .search(
-                [
-                    ("company_id", "=", self.company_id.id),
-                    ("state", "in", ("active", "terminated", "closed")),
-                    "|",
-                    ("days_overdue", ">", 0),
-                    ("id", "in", list(prev_tier)),
-                ]
+        prev = self._previous_tiers(previous, today)
+        actions = self._actions_of_week()
+        Line = self.env["lease.overdue.weekly.report.line"]
+        self.env.cr.execute(
+            SQL(
+                """
+            WITH prev AS (
+                SELECT * FROM unnest(%(prev_ids)s::int[], %(prev_tiers)s::int[])
+                           AS p(contract_id, tier_id)
+            ),
+            act AS (
+                SELECT * FROM unnest(%(act_ids)s::int[], %(act_records)s::int[],
+                                     %(act_activities)s::int[], %(act_summaries)s::varchar[])
+                           AS a(contract_id, record_count, activity_count, summary)
+            ),
+            cur AS (
+                SELECT c.*, c.days_overdue > 0 AS overdue,
+                       CASE WHEN c.days_overdue > 0 THEN c.tier_id END AS now_tier,
+                       p.tier_id AS before_tier
+                  FROM lease_contract c
+                  LEFT JOIN prev p ON p.contract_id = c.id
+                 WHERE c.company_id = %(company)s
+                   AND c.state IN ('active', 'terminated', 'closed')
+                   AND (c.days_overdue > 0 OR p.contract_id IS NOT NULL)
+            )
+            INSERT INTO lease_overdue_weekly_report_line (
+                report_id, company_id, date_from, contract_id, contract_name,
+                partner_id, partner_name, collector_id, collector_name,
+                account_manager_id, account_manager_name, is_overdue, days_overdue,
+                tier_id, tier_code, overdue_amount, penalty_amount, overdue_count,
+                record_count, activity_count, action_count, action_summary,
+                previous_tier_id, previous_tier_code, migration,
+                create_uid, create_date, write_uid, write_date)
+            SELECT %(report)s, %(company)s, %(date_from)s, cur.id, cur.name,
+                   cur.partner_id, lessee.complete_name, cur.collector_id, collector.name,
+                   cur.account_manager_id, manager.name, cur.overdue,
+                   CASE WHEN cur.overdue THEN cur.days_overdue ELSE 0 END,
+                   cur.now_tier, CASE WHEN cur.overdue THEN tier.code END,
+                   CASE WHEN cur.overdue THEN cur.overdue_amount ELSE 0 END,
+                   CASE WHEN cur.overdue THEN cur.penalty_amount ELSE 0 END,
+                   cur.overdue_count,
+                   COALESCE(a.record_count, 0), COALESCE(a.activity_count, 0),
+                   COALESCE(a.record_count, 0) + COALESCE(a.activity_count, 0),
+                   COALESCE(a.summary, ''),
+                   cur.before_tier, before.code,
+                   CASE WHEN cur.before_tier IS NULL THEN 'new'
+                        WHEN cur.now_tier IS NULL THEN 'cured'
+                        WHEN COALESCE(tier.days_min, 0) > COALESCE(before.days_min, 0)
+                        THEN 'up'
+                        WHEN COALESCE(tier.days_min, 0) < COALESCE(before.days_min, 0)
+                        THEN 'down'
+                        ELSE 'same' END,
+                   %(uid)s, %(now)s, %(uid)s, %(now)s
+              FROM cur
+              JOIN res_partner lessee ON lessee.id = cur.partner_id
+              LEFT JOIN lease_overdue_tier tier ON tier.id = cur.tier_id
+              LEFT JOIN lease_overdue_tier before ON before.id = cur.before_tier
+              LEFT JOIN res_users cu ON cu.id = cur.collector_id
+              LEFT JOIN res_partner collector ON collector.id = cu.partner_id
+              LEFT JOIN res_users mu ON mu.id = cur.account_manager_id
+              LEFT JOIN res_partner manager ON manager.id = mu.partner_id
+              LEFT JOIN act a ON a.contract_id = cur.id
+             WHERE cur.before_tier IS NOT NULL OR cur.now_tier IS NOT NULL
+             ORDER BY cur.days_overdue DESC, cur.overdue_count DESC, cur.name DESC, cur.id
+            """,
+                prev_ids=list(prev),
+                prev_tiers=[tier_id for tier_id, _amount in prev.values()],
+                act_ids=list(actions),
+                act_records=[entry[0] for entry in actions.values()],
+                act_activities=[entry[1] for entry in actions.values()],
+                act_summaries=[entry[2] for entry in actions.values()],
+                company=self.company_id.id,
+                report=self.id,
+                date_from=self.date_from,
+                uid=self.env.uid,
+                now=self.env.cr.now(),
             )
         )
-        actions = self._actions_of_week()
-        vals_list = []
-        for contract in contracts:
-            overdue = contract.days_overdue > 0
-            before = prev_tier.get(contract.id)
-            now = contract.tier_id.id if overdue else False
-            if not before and not now:
-                continue
-            if not before:
-                migration = "new"
-            elif not now:
-                migration = "cured"
-            elif rank.get(now, 0) > rank.get(before, 0):
-                migration = "up"
-            elif rank.get(now, 0) < rank.get(before, 0):
-                migration = "down"
+        Line.invalidate_model()
+        self.invalidate_recordset(["line_ids"])
+        # Per tier: this week's overdue lines and migrations into the tier, last week's
+        # contracts and rent in it, the lines cured from it.
+        rows = self.env.execute_query(
+            SQL(
+                """
+            WITH prev AS (
+                SELECT * FROM unnest(%(prev_tiers)s::int[], %(prev_amounts)s::numeric[])
+                           AS p(tier_id, amount)
+            ),
+            lines AS (
+                SELECT * FROM lease_overdue_weekly_report_line WHERE report_id = %(report)s
+            )
+            SELECT 'now', tier_id, COUNT(*), SUM(overdue_amount), SUM(penalty_amount),
+                   COUNT(*) FILTER (WHERE migration = 'new'),
+                   COUNT(*) FILTER (WHERE migration = 'up'),
+                   COUNT(*) FILTER (WHERE migration = 'down'),
+                   COUNT(*) FILTER (WHERE migration = 'same'),
+                   SUM(record_count + activity_count)
+              FROM lines WHERE is_overdue GROUP BY tier_id
+            UNION ALL
+            SELECT 'cured', previous_tier_id, COUNT(*), 0, 0, 0, 0, 0, 0,
+                   SUM(record_count + activity_count)
+              FROM lines WHERE NOT is_overdue GROUP BY previous_tier_id
+            UNION ALL
+            SELECT 'cured_line', previous_tier_id, COUNT(*), 0, 0, 0, 0, 0, 0, 0
+              FROM lines WHERE migration = 'cured' GROUP BY previous_tier_id
+            UNION ALL
+            SELECT 'prev', tier_id, COUNT(*), COALESCE(SUM(amount), 0), 0, 0, 0, 0, 0, 0
+              FROM prev GROUP BY tier_id
+            """,
+                prev_tiers=[tier_id for tier_id, _amount in prev.values()],
+                prev_amounts=[amount for _tier_id, amount in prev.values()],
+                report=self.id,
+            )
+        )
+        now, cured, prev_by_tier = {}, {}, {}
+        totals = dict.fromkeys(
+            ("count", "amount", "penalty", "new", "up", "down", "same", "actions"), 0
+        )
+        totals["cured"] = 0
+        for kind, tier_id, count, amount, penalty, new, up, down, same, acts in rows:
+            amount, penalty = float(amount or 0.0), float(penalty or 0.0)
+            if kind == "now":
+                now[tier_id] = (count, amount, penalty, new, up, down)
+                totals["count"] += count
+                totals["amount"] += amount
+                totals["penalty"] += penalty
+                totals["new"] += new
+                totals["up"] += up
+                totals["down"] += down
+                totals["same"] += same
+                totals["actions"] += acts
+            elif kind == "cured":
+                totals["actions"] += acts
+            elif kind == "cured_line":
+                cured[tier_id] = count
+                totals["cured"] += count
             else:
-                migration = "same"
-            record_count, activity_count, summary = actions.get(contract.id, (0, 0, ""))
-            vals_list.append(
-                {
-                    "report_id": self.id,
-                    "contract_id": contract.id,
-                    "contract_name": contract.name,
-                    "partner_id": contract.partner_id.id,
-                    "partner_name": contract.partner_id.display_name,
-                    "collector_id": contract.collector_id.id,
-                    "collector_name": contract.collector_id.name,
-                    "account_manager_id": contract.account_manager_id.id,
-                    "account_manager_name": contract.account_manager_id.name,
-                    "is_overdue": overdue,
-                    "days_overdue": contract.days_overdue if overdue else 0,
-                    "tier_id": now,
-                    "tier_code": contract.tier_id.code if overdue else False,
-                    "overdue_amount": contract.overdue_amount if overdue else 0.0,
-                    "penalty_amount": contract.penalty_amount if overdue else 0.0,
-                    "overdue_count": contract.overdue_count,
-                    "record_count": record_count,
-                    "activity_count": activity_count,
-                    "action_summary": summary,
-                    "previous_tier_id": before or False,
-                    "previous_tier_code": tiers.browse(before).code
-                    if before
-                    else False,
-                    "migration": migration,
-                }
-            )
-        lines = self.env["lease.overdue.weekly.report.line"].sudo().create(vals_list)
-        overdue_lines = lines.filtered("is_overdue")
+                prev_by_tier[tier_id] = (count, amount)
+        used = set(now) | set(prev_by_tier)
+        summary_tiers = tiers.filtered("active") | tiers.filtered(
+            lambda tier: tier.id in used
+        )
         summary_vals = []
-        for sequence, tier in enumerate(
-            tiers.filtered("active")
-            | tiers.browse(
-                list(set(prev_tier.values()) | set(overdue_lines.tier_id.ids))
-            )
-        ):
-            in_tier = overdue_lines.filtered(
-                lambda line, tier=tier: line.tier_id == tier
-            )
-            prev_in_tier = [cid for cid, tid in prev_tier.items() if tid == tier.id]
+        for sequence, tier in enumerate(summary_tiers):
+            count, amount, penalty, new, up, down = now.get(tier.id, (0, 0, 0, 0, 0, 0))
+            previous_count, previous_amount = prev_by_tier.get(tier.id, (0, 0))
             summary_vals.append(
                 {
                     "report_id": self.id,
@@ -548,57 +641,37 @@ class LeaseOverdueWeeklyReport(models.Model):
                     "tier_id": tier.id,
                     "tier_code": tier.code,
                     "tier_name": tier.name,
-                    "contract_count": len(in_tier),
-                    "overdue_amount": sum(in_tier.mapped("overdue_amount")),
-                    "penalty_amount": sum(in_tier.mapped("penalty_amount")),
-                    "previous_count": len(prev_in_tier),
-                    "previous_amount": sum(
-                        prev[cid].overdue_amount for cid in prev_in_tier if cid in prev
-                    ),
-                    "new_count": len(
-                        in_tier.filtered(lambda line: line.migration == "new")
-                    ),
-                    "up_count": len(
-                        in_tier.filtered(lambda line: line.migration == "up")
-                    ),
-                    "down_count": len(
-                        in_tier.filtered(lambda line: line.migration == "down")
-                    ),
-                    "cured_count": len(
-                        lines.filtered(
-                            lambda line, tier=tier: (
-                                line.migration == "cured"
-                                and line.previous_tier_id == tier
-                            )
-                        )
-                    ),
+                    "contract_count": count,
+                    "overdue_amount": amount,
+                    "penalty_amount": penalty,
+                    "previous_count": previous_count,
+                    "previous_amount": previous_amount,
+                    "new_count": new,
+                    "up_count": up,
+                    "down_count": down,
+                    "cured_count": cured.get(tier.id, 0),
                 }
             )
         self.env["lease.overdue.weekly.report.tier"].sudo().create(summary_vals)
-        counts = {
-            key: len(lines.filtered(lambda line, key=key: line.migration == key))
-            for key in ("new", "cured", "up", "down", "same")
-        }
         last_day_of_month = (today + timedelta(days=7)).month != today.month
         self.sudo().write(
             {
                 "state": "generated",
                 "date_snapshot": today,
                 "previous_report_id": previous.id,
-                "contract_count": len(overdue_lines),
-                "total_overdue_amount": sum(overdue_lines.mapped("overdue_amount")),
-                "total_penalty_amount": sum(overdue_lines.mapped("penalty_amount")),
-                "previous_contract_count": len(prev_tier),
-                "previous_overdue_amount": sum(
-                    line.overdue_amount for line in prev.values()
+                "contract_count": totals["count"],
+                "total_overdue_amount": totals["amount"],
+                "total_penalty_amount": totals["penalty"],
+                "previous_contract_count": len(prev),
+                "previous_overdue_amount": float(
+                    sum(amount for _tier_id, amount in prev.values() if amount)
                 ),
-                "new_count": counts["new"],
-                "cured_count": counts["cured"],
-                "up_count": counts["up"],
-                "down_count": counts["down"],
-                "same_count": counts["same"],
-                "action_count": sum(lines.mapped("record_count"))
-                + sum(lines.mapped("activity_count")),
+                "new_count": totals["new"],
+                "cured_count": totals["cured"],
+                "up_count": totals["up"],
+                "down_count": totals["down"],
+                "same_count": totals["same"],
+                "action_count": totals["actions"],
                 "is_month_end": last_day_of_month,
                 "date_generated": fields.Datetime.now(),
                 "generated_by_id": self.env.uid,
