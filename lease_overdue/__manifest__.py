@@ -76,6 +76,7 @@
     ],
     "demo": [
         "data/lease_overdue_demo_users.xml",
+        "data/lease_overdue_demo_home_actions.xml",
         "data/lease_overdue_demo_partners.xml",
         "data/lease_overdue_demo_contracts.xml",
         "data/lease_overdue_report_demo.xml",

@@ -4,6 +4,7 @@ import io
 from pathlib import Path
 
 import polib
+from lxml import etree
 
 from odoo.tests import TransactionCase
 from odoo.tools.translate import trans_export
@@ -56,3 +57,35 @@ class TestTranslations(TransactionCase):
         self.assertEqual(menu.name, "融资租赁")
         tier = env.ref("lease_overdue.tier_1")
         self.assertIn("一级", tier.name)
+
+    def test_buttons_agree_with_states(self):
+        """Issue 11 item 3 (mistranslations): in Chinese a button reads like the state it
+        leads to (contract 结清, legal case 结案), and the task list's Open button reads
+        打开, not the case state 处理中."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(
+            ["lease_overdue"], ["zh_CN"], overwrite=True
+        )
+        env = self.env(context={"lang": "zh_CN"})
+
+        def button(view, name):
+            arch = env.ref("lease_overdue." + view).arch_db
+            return (
+                etree.fromstring(arch)
+                .xpath(f"//button[@name='{name}']")[0]
+                .get("string")
+            )
+
+        def state(model, value):
+            return dict(env[model].fields_get(["state"])["state"]["selection"])[value]
+
+        self.assertEqual(state("lease.contract", "closed"), "结清")
+        self.assertEqual(button("lease_contract_view_form", "action_close"), "结清")
+        self.assertEqual(state("lease.legal.case", "closed"), "结案")
+        self.assertEqual(button("lease_legal_case_view_form", "action_close"), "结案")
+        self.assertEqual(state("lease.collection.case", "open"), "处理中")
+        for view, name in (
+            ("mail_activity_view_list_lease", "action_open_document"),
+            ("lease_escalation_log_view_list", "action_open_target"),
+        ):
+            self.assertEqual(button(view, name), "打开", view)

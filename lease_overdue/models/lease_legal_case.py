@@ -7,7 +7,7 @@ LEGAL_STATES = [
     ("hearing", "Hearing"),
     ("judgment", "Judgment"),
     ("enforcement", "Enforcement"),
-    ("closed", "Closed"),
+    ("closed", "Case Closed"),
 ]
 
 
