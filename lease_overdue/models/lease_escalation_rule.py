@@ -419,6 +419,7 @@ class LeaseEscalationRule(models.Model):
             self.env["lease.payment.promise"]._check_promises(today)
         state = _RunState(self.env, today, catchup=schedule == "daily")
         errors = []
+        self.env.flush_all()  # the rules' savepoints start with nothing pending
         for rule in self.search([("schedule", "=", schedule)]):
             try:
                 with rule._rule_savepoint():
