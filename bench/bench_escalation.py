@@ -43,6 +43,19 @@ def parse_args():
         default=0,
         help="list the N statements repeated most in each first run of the largest size",
     )
+    parser.add_argument(
+        "--days",
+        default=",".join(map(str, DAYS)),
+        help="overdue days walked (default %(default)s)",
+    )
+    parser.add_argument(
+        "--prefetch-max",
+        type=int,
+        default=0,
+        help="lower Odoo's PREFETCH_MAX (1000) to K: recordsets larger than K are read "
+        "as portfolios of thousands of cases are, so that per-record reads show at small "
+        "sizes (a read per K records is then expected)",
+    )
     parser.add_argument("--db", default=os.environ.get("LEASE_DB_NAME"))
     parser.add_argument("--config", default=os.environ.get("LEASE_ODOO_CONF"))
     args = parser.parse_args()
@@ -173,6 +186,13 @@ def main():
     config.parse_config(["-c", args.config, "--log-level=warn"])
     registry = Registry(args.db)
     sizes = [int(s) for s in args.sizes.split(",")]
+    global DAYS  # noqa: PLW0603 - the days walked, for measure()
+    DAYS = tuple(int(day) for day in args.days.split(","))
+    if args.prefetch_max:
+        from odoo.orm import fields, fields_relational, models  # noqa: PLC0415
+
+        for module in (fields, fields_relational, models):
+            module.PREFETCH_MAX = args.prefetch_max
     results = {}
     rules = {}
     for size in sizes:
