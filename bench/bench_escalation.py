@@ -14,8 +14,12 @@ time of each run: the number of queries must not grow with N.
 
 import argparse
 import os
+import re
 import sys
+import threading
 import time
+from collections import Counter
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 from freezegun import freeze_time
@@ -32,6 +36,25 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--sizes", default="10,100", help="portfolio sizes (default 10,100)"
+    )
+    parser.add_argument(
+        "--top",
+        type=int,
+        default=0,
+        help="list the N statements repeated most in each first run of the largest size",
+    )
+    parser.add_argument(
+        "--days",
+        default=",".join(map(str, DAYS)),
+        help="overdue days walked (default %(default)s)",
+    )
+    parser.add_argument(
+        "--prefetch-max",
+        type=int,
+        default=0,
+        help="lower Odoo's PREFETCH_MAX (1000) to K: recordsets larger than K are read "
+        "as portfolios of thousands of cases are, so that per-record reads show at small "
+        "sizes (a read per K records is then expected)",
     )
     parser.add_argument("--db", default=os.environ.get("LEASE_DB_NAME"))
     parser.add_argument("--config", default=os.environ.get("LEASE_ODOO_CONF"))
@@ -81,6 +104,33 @@ def portfolio(env, size):
     return contracts
 
 
+class Statements:
+    """The statements of the current thread (Odoo's ``query_hooks``): their normalized
+    text (numbers as N) and the rows each INSERT/UPDATE/DELETE wrote."""
+
+    def __init__(self):
+        self.counts = Counter()
+        self.rows = Counter()
+
+    def hook(self, cr, query, params, start, delay):
+        text = query.decode() if isinstance(query, bytes) else str(query)
+        text = re.sub(r"\s+", " ", text).strip()
+        self.counts[re.sub(r"\d+", "N", text)[:150]] += 1
+        found = re.match(r"(UPDATE|INSERT INTO|DELETE FROM) \"?(\w+)\"?", text, re.I)
+        if found and cr._obj.rowcount > 0:
+            self.rows[found.group(2)] += cr._obj.rowcount
+
+    @contextmanager
+    def active(self):
+        thread = threading.current_thread()
+        previous = getattr(thread, "query_hooks", ())
+        thread.query_hooks = (*previous, self.hook)
+        try:
+            yield self
+        finally:
+            thread.query_hooks = previous
+
+
 def per_rule(env, into):
     """Count the queries of each rule's ``_fire`` into ``into[rule name]``."""
     rule_class = type(env["lease.escalation.rule"])
@@ -110,11 +160,18 @@ def measure(env, size, rules):
             runs = []
             for _attempt in range(2):
                 env.invalidate_all()
+                statements = Statements()
                 q0, t0 = cr.sql_log_count, time.perf_counter()
-                logs = env["lease.escalation.rule"]._run_escalation()
-                env.flush_all()
+                with statements.active():
+                    logs = env["lease.escalation.rule"]._run_escalation()
+                    env.flush_all()
                 runs.append(
-                    (cr.sql_log_count - q0, time.perf_counter() - t0, len(logs or []))
+                    (
+                        cr.sql_log_count - q0,
+                        time.perf_counter() - t0,
+                        len(logs or []),
+                        statements,
+                    )
                 )
         cases = env["lease.collection.case"].search_count(
             [("contract_id", "in", contracts.ids), ("state", "=", "open")]
@@ -129,6 +186,13 @@ def main():
     config.parse_config(["-c", args.config, "--log-level=warn"])
     registry = Registry(args.db)
     sizes = [int(s) for s in args.sizes.split(",")]
+    global DAYS  # noqa: PLW0603 - the days walked, for measure()
+    DAYS = tuple(int(day) for day in args.days.split(","))
+    if args.prefetch_max:
+        from odoo.orm import fields, fields_relational, models  # noqa: PLC0415
+
+        for module in (fields, fields_relational, models):
+            module.PREFETCH_MAX = args.prefetch_max
     results = {}
     rules = {}
     for size in sizes:
@@ -148,9 +212,24 @@ def main():
         cells = []
         for size in sizes:
             _offset, cases, runs = results[size][index]
-            (q1, t1, n1), (q2, _t2, n2) = runs
+            (q1, t1, n1, _s1), (q2, _t2, n2, _s2) = runs
             cells.append(f"| {cases:>11} {n1:>8} {q1:>8} {t1:>7.2f}s {q2:>4}q/{n2}")
         print(f"{offset:>4} " + " ".join(cells))
+    print("\nRows written by the first run (all tables), per size:")
+    for index, offset in enumerate(DAYS):
+        cells = []
+        for size in sizes:
+            rows = results[size][index][2][0][3].rows
+            cells.append(f"N={size}: {sum(rows.values()):>7}")
+        print(f"{offset:>4}  " + "  ".join(cells))
+    if args.top:
+        size = sizes[-1]
+        print(f"\nMost repeated statements of the first run, N={size}:")
+        for index, offset in enumerate(DAYS):
+            statements = results[size][index][2][0][3]
+            print(f"-- day {offset}: rows {dict(statements.rows.most_common(8))}")
+            for text, count in statements.counts.most_common(args.top):
+                print(f"{count:>7}  {text}")
     print("\nQueries per rule over all the days above (both runs):")
     print(f"{'rule':<70} " + " ".join(f"{f'N={size}':>8}" for size in sizes))
     for name in sorted(rules[sizes[0]]):
