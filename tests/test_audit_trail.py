@@ -117,7 +117,9 @@ class TestAuditTrail(LeaseDocumentMixin, LeaseRpcCase):
     # ------------------------------------------------------------------
     def test_i8_5_rules_subscribed_for_sensitive_models(self):
         """Issue 8 item 5: one confirmed auditlog rule (full log of create, write and
-        unlink) per sensitive lease model, and none on other models."""
+        unlink) per sensitive lease model, and none on other models; the escalation
+        ledger logs its changes and deletions, its rows being their own creation record
+        (issue 10 item 2)."""
         rules = self.env["auditlog.rule"].search([])
         lease_rules = rules.filtered(lambda r: r.model_id.model.startswith("lease."))
         self.assertEqual(
@@ -126,8 +128,13 @@ class TestAuditTrail(LeaseDocumentMixin, LeaseRpcCase):
         for rule in lease_rules:
             self.assertEqual(rule.state, "confirmed", rule.name)
             self.assertEqual(rule.log_type, "full", rule.name)
-            self.assertTrue(
-                rule.log_create and rule.log_write and rule.log_unlink, rule.name
+            self.assertTrue(rule.log_write and rule.log_unlink, rule.name)
+            # The escalation ledger's rows are the record of their own creation
+            # (issue 10 item 2): only their changes and deletions are logged.
+            self.assertEqual(
+                rule.log_create,
+                rule.model_id.model != "lease.escalation.log",
+                rule.name,
             )
             self.assertFalse(rule.users_to_exclude_ids, rule.name)
 
