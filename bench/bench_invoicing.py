@@ -44,6 +44,10 @@ def parse_args():
         help="context keys set to True for the measured calls, comma separated "
         "(e.g. tracking_disable), to measure what they save",
     )
+    parser.add_argument(
+        "--profile", action="store_true", help="cProfile the rent call (top 30)"
+    )
+    parser.add_argument("--only", choices=("rent", "penalty"), default=None)
     parser.add_argument("--db", default=os.environ.get("LEASE_DB_NAME"))
     parser.add_argument("--config", default=os.environ.get("LEASE_ODOO_CONF"))
     return parser.parse_args()
@@ -187,7 +191,7 @@ def main():
         if existing:
             print(f"reusing the {existing} contracts of an earlier run (committed)")
         else:
-            setup(env.with_context(tracking_disable=True), args.contracts)
+            setup(env(context=dict(env.context, tracking_disable=True)), args.contracts)
             cr.commit()
         env.company.lease_invoice_days_ahead = 31
         extra = dict.fromkeys(filter(None, args.ctx.split(",")), True)
@@ -201,8 +205,21 @@ def main():
             ctx = {"lease_invoice_batch": batch} if batch else {}
             return Installment.with_context(**ctx)._invoice_penalty_due(date=DAY)
 
-        measure(env, registry, "rent", rent, args.batch)
-        measure(env, registry, "penalty", penalty, args.batch)
+        if args.profile:
+            import cProfile
+            import pstats
+
+            profile = cProfile.Profile()
+            profile.enable()
+            measure(env, registry, "rent", rent, args.batch)
+            profile.disable()
+            pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
+            cr.rollback()
+            return
+        if args.only != "penalty":
+            measure(env, registry, "rent", rent, args.batch)
+        if args.only != "rent":
+            measure(env, registry, "penalty", penalty, args.batch)
         cr.rollback()
     print(f"done; load average {load_average()}")
 

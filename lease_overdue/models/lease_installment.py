@@ -304,6 +304,21 @@ class LeaseInstallment(models.Model):
         }
 
     @api.model
+    def _lease_invoice_model(self):
+        """account.move, in superuser mode, to create and post rent and penalty invoices.
+
+        Posting does not recompute the contracts (``lease_defer_overdue``, honoured in
+        superuser mode only): the caller does it once, after linking the installments.
+        In the nightly job (``lease_invoice_batch``) the system user neither follows
+        each invoice nor logs "Invoice Created" on it (issue 10: a follower row and a
+        message per invoice, read by nobody); the posting's tracking, the accounting
+        audit trail, stays. The journal's sequence numbers them as usual."""
+        context = {"lease_defer_overdue": True}
+        if self.env.context.get("lease_invoice_batch"):
+            context.update(mail_create_nosubscribe=True, mail_create_nolog=True)
+        return self.env["account.move"].sudo().with_context(**context)
+
+    @api.model
     def _lease_check_invoicing_right(self):
         """Rent and penalty are invoiced by finance (or the nightly job)."""
         if self.env.su or self.env.user.has_group("lease_overdue.group_finance"):
@@ -378,7 +393,7 @@ class LeaseInstallment(models.Model):
             )
         # The callers checked the right to invoice: the invoices and their links to the
         # installments are written in superuser mode (account.move refuses the links).
-        moves = self.env["account.move"].sudo().create(vals_list)
+        moves = self._lease_invoice_model().create(vals_list)
         moves.action_post()
         moves = moves.with_env(self.env)
         self.env.cr.execute(
@@ -596,7 +611,7 @@ class LeaseInstallment(models.Model):
                 )
             )
         # The callers checked the right to invoice (see _create_rent_invoices).
-        moves = self.env["account.move"].sudo().create(vals_list)
+        moves = self._lease_invoice_model().create(vals_list)
         moves.action_post()
         moves = moves.with_env(self.env)
         if not self.env["lease.overdue.engine"]._deferred():
