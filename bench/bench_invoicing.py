@@ -8,7 +8,7 @@ Builds N contracts through the ORM (12 monthly rents from 04-12; the rents of 04
 Beijing):
 
 - rent: ``lease.installment._invoice_due`` with a 31-day lead time: N invoices (the
-  rents of 06-12), created and posted;
+  rents of 06-12), created and posted (``--months M``: M rents a contract, N x M);
 - penalty: ``lease.installment._invoice_penalty_due``: N bills (the penalty of the
   unpaid rent of 04-12, falling due with the rent of 05-12).
 
@@ -38,6 +38,13 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--contracts", type=int, default=200)
     parser.add_argument("--batch", type=int, default=0)
+    parser.add_argument(
+        "--months",
+        type=int,
+        default=1,
+        help="rents invoiced per contract (lead time of about that many months): "
+        "N x months rent invoices",
+    )
     parser.add_argument(
         "--ctx",
         default="",
@@ -193,7 +200,7 @@ def main():
         else:
             setup(env(context=dict(env.context, tracking_disable=True)), args.contracts)
             cr.commit()
-        env.company.lease_invoice_days_ahead = 31
+        env.company.lease_invoice_days_ahead = 31 * args.months
         extra = dict.fromkeys(filter(None, args.ctx.split(",")), True)
         Installment = env["lease.installment"].with_context(**extra)
 
