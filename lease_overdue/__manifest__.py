@@ -73,6 +73,7 @@
         "data/lease_calendar_data.xml",
         "views/lease_calendar_views.xml",
         "views/lease_case_closure_views.xml",
+        "views/lease_nightly_run_views.xml",
     ],
     "demo": [
         "data/lease_overdue_demo_users.xml",

@@ -427,6 +427,7 @@ class LeaseEscalationRule(models.Model):
             except Exception as error:  # noqa: BLE001 - one bad rule must not stop the others
                 _logger.exception("Escalation rule %s failed", rule.display_name)
                 errors.append(f"{rule.display_name}: {error}")
+            run._commit_rule()  # issue 10 item 4: a killed run loses this rule at most
         if state.catchup:
             logs |= self._catchup_finish(state)
         run.write(

@@ -49,10 +49,49 @@ class LeaseOverdueEngine(models.AbstractModel):
     @api.model
     def _cron_daily(self):
         """Daily scheduled action: invoice upcoming rent, bill the penalty falling due
-        (SPEC C3, D9 L169), then recompute the portfolio."""
-        self.env["lease.installment"]._invoice_due()
-        self.env["lease.installment"]._invoice_penalty_due()
-        self._run()
+        (SPEC C3, D9 L169), then recompute the portfolio (and escalate, see
+        lease_overdue_engine_escalation.py).
+
+        Resumable (issue 10 item 4, lease.nightly.run): the phases of
+        ``_nightly_phases`` run in steps committed with the cron progress API; a run
+        killed in the middle continues at the next call, the finished phases of the
+        day skipped. Outside a scheduled run nothing is committed."""
+        today = self.env.company._lease_today()
+        run = self.env["lease.nightly.run"]._for_day(self.env.company, today)
+        if not run:
+            _logger.info("Nightly job: another run holds %s; nothing done.", today)
+            return False
+        return run._run_phases(self._nightly_phases(today))
+
+    @api.model
+    def _nightly_phases(self, today):
+        """The phases of the nightly job, in order: ``[(code, step)]``; ``step(run)``
+        does one committed step of the phase and returns True when the phase is
+        finished. Codes are lease.nightly.run's ``phase`` values."""
+        Installment = self.env["lease.installment"]
+        size = self.env["lease.nightly.run"]._batch_size()
+
+        # A batch is the first ``size`` invoices to create (whole contracts for the
+        # penalty): fewer means the phase is finished.
+        def rent(run):
+            moves = Installment.with_context(lease_invoice_batch=size)._invoice_due(
+                date=today
+            )
+            run.sudo().rent_count += len(moves)
+            return len(moves) < size
+
+        def penalty(run):
+            moves = Installment.with_context(
+                lease_invoice_batch=size
+            )._invoice_penalty_due(date=today)
+            run.sudo().penalty_count += len(moves)
+            return len(moves) < size
+
+        def engine(run):
+            self._run(date=today)
+            return True
+
+        return [("rent", rent), ("penalty", penalty), ("engine", engine)]
 
     @api.model
     def _deferred(self):

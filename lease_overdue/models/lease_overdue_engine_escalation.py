@@ -7,7 +7,13 @@ class LeaseOverdueEngine(models.AbstractModel):
     _inherit = "lease.overdue.engine"
 
     @api.model
-    def _cron_daily(self):
-        result = super()._cron_daily()
-        self.env["lease.escalation.rule"]._cron_escalate()
-        return result
+    def _nightly_phases(self, today):
+        """Last phase of the nightly job: the escalation, committed after each rule
+        (issue 10 item 4: the ledger makes a rule that already acted do nothing when a
+        killed run is continued)."""
+
+        def escalation(run):
+            self.env["lease.escalation.rule"]._cron_escalate()
+            return True
+
+        return [*super()._nightly_phases(today), ("escalation", escalation)]
