@@ -47,6 +47,8 @@ class LeaseInstallment(models.Model):
         "days_overdue",
         "days_late",
         "tier_id",
+        "kpi_paid_on_time",
+        "kpi_paid_month_end",
     )
     _lease_unlink_states = ("draft",)
     _order = "contract_id, sequence"
@@ -144,6 +146,21 @@ class LeaseInstallment(models.Model):
     )
     penalty_carried_due = fields.Monetary(
         "Penalty Due With It Unpaid", readonly=True, copy=False
+    )
+    # The KPI's payments (SPEC W2, issue 10 item 6): what the lessee paid on the rent
+    # invoice on or before the due date, and by the end of the due month, without credit
+    # notes and the vendor's payments. Read by the KPI analysis and dashboard.
+    kpi_paid_on_time = fields.Monetary(
+        "Paid On Time",
+        readonly=True,
+        copy=False,
+        help="Paid by the lessee on or before the due date.",
+    )
+    kpi_paid_month_end = fields.Monetary(
+        "Collected by Month End",
+        readonly=True,
+        copy=False,
+        help="Paid by the lessee by the last day of the month of the due date.",
     )
     amount_overdue = fields.Monetary(
         "Overdue Amount",

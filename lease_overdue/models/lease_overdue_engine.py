@@ -454,21 +454,44 @@ class LeaseOverdueEngine(models.AbstractModel):
                   JOIN lease_contract c ON c.id = i.contract_id
                  WHERE %(scope)s
             ),
-            rent AS (
-                SELECT s.id,
-                       SUM(p.debit_amount_currency) AS paid,
-                       SUM(CASE WHEN cl.date > s.date_due
-                                THEN p.debit_amount_currency * (cl.date - s.date_due)
-                                ELSE 0 END) AS late_w,
-                       MAX(cl.date) AS last_date
+            rent_pay AS (
+                -- Two definitions of a lessee payment, each for its purpose:
+                -- ``lessee``: what settles the rent (amount_paid, residual, penalty):
+                -- every payment but the vendor advance moves (SPEC C4);
+                -- ``kpi``: the KPI's (lease_kpi_report.PAYMENTS_SQL, SPEC W2): on a
+                -- posted rent invoice, no credit note, not paid by the contract's
+                -- vendor. Stored as kpi_paid_on_time / kpi_paid_month_end so the KPI
+                -- pivot and dashboard read them without joining the payments.
+                SELECT s.id, s.date_due, cl.date, p.debit_amount_currency AS amount,
+                       NOT EXISTS (SELECT 1 FROM lease_vendor_advance va
+                                    WHERE va.move_id = cl.move_id) AS lessee,
+                       (m.state = 'posted' AND m.lease_move_kind = 'rent'
+                        AND cm.move_type NOT IN ('out_refund', 'in_refund')
+                        AND (s.vendor_id IS NULL
+                             OR cl.partner_id IS DISTINCT FROM s.vendor_id)) AS kpi
                   FROM scope s
+                  JOIN account_move m ON m.id = s.move_id
                   JOIN account_move_line dl
                     ON dl.move_id = s.move_id AND dl.display_type = 'payment_term'
                   JOIN account_partial_reconcile p ON p.debit_move_id = dl.id
                   JOIN account_move_line cl ON cl.id = p.credit_move_id
-                 WHERE NOT EXISTS (SELECT 1 FROM lease_vendor_advance va
-                                    WHERE va.move_id = cl.move_id)
-                 GROUP BY s.id
+                  JOIN account_move cm ON cm.id = cl.move_id
+            ),
+            rent AS (
+                SELECT rp.id,
+                       SUM(rp.amount) FILTER (WHERE rp.lessee) AS paid,
+                       SUM(CASE WHEN rp.date > rp.date_due
+                                THEN rp.amount * (rp.date - rp.date_due)
+                                ELSE 0 END) FILTER (WHERE rp.lessee) AS late_w,
+                       MAX(rp.date) FILTER (WHERE rp.lessee) AS last_date,
+                       SUM(rp.amount) FILTER (WHERE rp.kpi AND rp.date <= rp.date_due)
+                           AS kpi_on_time,
+                       SUM(rp.amount) FILTER (
+                           WHERE rp.kpi AND rp.date < (date_trunc('month', rp.date_due)
+                                                       + interval '1 month')::date)
+                           AS kpi_month_end
+                  FROM rent_pay rp
+                 GROUP BY rp.id
             ),
             pen AS (
                 SELECT s.id,
@@ -508,6 +531,8 @@ class LeaseOverdueEngine(models.AbstractModel):
                        GREATEST(s.amount_rent - COALESCE(r.paid, 0), 0) AS residual,
                        COALESCE(r.late_w, 0) AS late_w,
                        r.last_date,
+                       COALESCE(r.kpi_on_time, 0) AS kpi_on_time,
+                       COALESCE(r.kpi_month_end, 0) AS kpi_month_end,
                        ROUND((s.penalty_rate * (
                            GREATEST(s.amount_rent - COALESCE(r.paid, 0), 0)
                              * GREATEST(%(today)s::date - s.date_due, 0)
@@ -575,19 +600,23 @@ class LeaseOverdueEngine(models.AbstractModel):
                    days_overdue = n.days,
                    days_late = n.late,
                    tier_id = n.tier_id,
-                   state = n.state
+                   state = n.state,
+                   kpi_paid_on_time = n.kpi_on_time,
+                   kpi_paid_month_end = n.kpi_month_end
               FROM new n
              WHERE i.id = n.id
                AND (i.amount_paid, i.amount_residual, i.late_amount_days,
                     i.date_last_payment, i.penalty_accrued, i.penalty_invoiced,
                     i.penalty_paid, i.penalty_due, i.penalty_carried,
                     i.penalty_carried_due, i.amount_overdue, i.date_settled,
-                    i.days_overdue, i.days_late, i.tier_id, i.state)
+                    i.days_overdue, i.days_late, i.tier_id, i.state,
+                    i.kpi_paid_on_time, i.kpi_paid_month_end)
                    IS DISTINCT FROM
                    (n.paid, n.residual, n.late_w::float8, n.last_date, n.accrued,
                     n.pen_invoiced, n.pen_paid, n.pen_due, n.carried, n.carried_due,
                     (CASE WHEN n.days > 0 THEN n.residual + n.carried_due ELSE 0 END),
-                    n.settled_on, n.days, n.late, n.tier_id, n.state)
+                    n.settled_on, n.days, n.late, n.tier_id, n.state,
+                    n.kpi_on_time, n.kpi_month_end)
             RETURNING i.id, i.contract_id
             """,
                 scope=scope,
