@@ -45,7 +45,22 @@ def cr_one(cr, query, params=None, many=False):
 
 
 # --------------------------------------------------------------------------- measuring
-class Recorder:
+class ThreadQueryHook:
+    """Calls ``self.hook(cr, query, params, start, delay)`` for every statement of the
+    current thread's cursors while ``active()``."""
+
+    @contextmanager
+    def active(self):
+        thread = threading.current_thread()
+        previous = getattr(thread, "query_hooks", ())
+        thread.query_hooks = (*previous, self.hook)
+        try:
+            yield self
+        finally:
+            thread.query_hooks = previous
+
+
+class Recorder(ThreadQueryHook):
     """Counts and times every statement of the current thread's cursors (Odoo's
     ``query_hooks``: every cursor of the thread, the cron's own cursors included)."""
 
@@ -58,16 +73,6 @@ class Recorder:
     def hook(self, cr, query, params, start, delay):
         rowcount = cr._obj.rowcount
         self.statements.append((delay, rowcount, query, params))
-
-    @contextmanager
-    def active(self):
-        thread = threading.current_thread()
-        previous = getattr(thread, "query_hooks", ())
-        thread.query_hooks = (*previous, self.hook)
-        try:
-            yield self
-        finally:
-            thread.query_hooks = previous
 
     def written(self, statements=None):
         """Rows written per (verb, table)."""

@@ -16,12 +16,11 @@ import argparse
 import os
 import re
 import sys
-import threading
 import time
 from collections import Counter
-from contextlib import contextmanager
 from datetime import date, timedelta
 
+from bench_common import ThreadQueryHook
 from freezegun import freeze_time
 
 from odoo import SUPERUSER_ID, api
@@ -104,7 +103,7 @@ def portfolio(env, size):
     return contracts
 
 
-class Statements:
+class Statements(ThreadQueryHook):
     """The statements of the current thread (Odoo's ``query_hooks``): their normalized
     text (numbers as N) and the rows each INSERT/UPDATE/DELETE wrote."""
 
@@ -119,16 +118,6 @@ class Statements:
         found = re.match(r"(UPDATE|INSERT INTO|DELETE FROM) \"?(\w+)\"?", text, re.I)
         if found and cr._obj.rowcount > 0:
             self.rows[found.group(2)] += cr._obj.rowcount
-
-    @contextmanager
-    def active(self):
-        thread = threading.current_thread()
-        previous = getattr(thread, "query_hooks", ())
-        thread.query_hooks = (*previous, self.hook)
-        try:
-            yield self
-        finally:
-            thread.query_hooks = previous
 
 
 def per_rule(env, into):

@@ -31,11 +31,11 @@ import argparse
 import os
 import re
 import statistics
-import threading
 import time
-from contextlib import closing, contextmanager
+from contextlib import closing
 from datetime import timedelta
 
+from bench_common import ThreadQueryHook, load_average, log
 from lxml import etree
 
 import odoo  # noqa: F401
@@ -89,19 +89,7 @@ def parse_args():
     return args
 
 
-def load_average():
-    try:
-        with open("/proc/loadavg", encoding="ascii") as f:
-            return " ".join(f.read().split()[:3])
-    except OSError:
-        return "?"
-
-
-def log(message):
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
-
-
-class Recorder:
+class Recorder(ThreadQueryHook):
     """Every statement of the current thread's cursors, with its duration."""
 
     def __init__(self):
@@ -109,16 +97,6 @@ class Recorder:
 
     def hook(self, cr, query, params, start, delay):
         self.statements.append((delay, query, params))
-
-    @contextmanager
-    def active(self):
-        thread = threading.current_thread()
-        previous = getattr(thread, "query_hooks", ())
-        thread.query_hooks = (*previous, self.hook)
-        try:
-            yield self
-        finally:
-            thread.query_hooks = previous
 
 
 def measure(env, label, func, repeat, aim, rollback=False, top=3, explain=False):
