@@ -3,7 +3,6 @@ from . import lease_approval_mixin
 from . import ir_attachment
 from . import lease_overdue_tier
 from . import res_company
-from . import res_company_engine
 from . import lease_calendar
 from . import res_config_settings
 from . import res_partner

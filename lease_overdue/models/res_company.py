@@ -56,6 +56,28 @@ class ResCompany(models.Model):
         help="Contract and schedule dates after this day are refused as typing errors.",
     )
 
+    # The record of the last daily overdue run (issue 10, item 1): the daily run
+    # (lease.overdue.engine._run() without contracts) starts from what moved since; the
+    # engine writes it in SQL, never by hand.
+    lease_overdue_run_date = fields.Date(
+        "Last Overdue Run",
+        readonly=True,
+        copy=False,
+        help="The day the last daily overdue computation computed for.",
+    )
+    lease_overdue_run_partial = fields.Integer(
+        "Last Overdue Run: Payments Seen", readonly=True, copy=False
+    )
+    lease_overdue_run_move = fields.Integer(
+        "Last Overdue Run: Invoices Seen", readonly=True, copy=False
+    )
+    lease_overdue_run_contract = fields.Integer(
+        "Last Overdue Run: Contracts Seen", readonly=True, copy=False
+    )
+    lease_overdue_run_signature = fields.Char(
+        "Last Overdue Run: Configuration", readonly=True, copy=False
+    )
+
     @api.constrains(
         "lease_max_penalty_rate",
         "lease_default_penalty_rate",
