@@ -47,6 +47,7 @@ from datetime import date, datetime, timedelta
 
 import psycopg2
 from bench_common import (
+    GENERATED_TABLES,
     INVOICE_DAYS_AHEAD,
     Recorder,
     check_portfolio,
@@ -65,15 +66,6 @@ from odoo.modules.registry import Registry
 from odoo.tools import config
 
 CRON_XMLID = "lease_overdue.ir_cron_lease_overdue_daily"
-ANALYZED = (
-    "res_partner",
-    "lease_contract",
-    "lease_installment",
-    "account_move",
-    "account_move_line",
-    "account_partial_reconcile",
-    "account_full_reconcile",
-)
 
 # The steps reported, when the method exists (label, model, method). Wrapped methods
 # that run inside another one are reported under it ("of which").
@@ -707,7 +699,7 @@ def main():
         # The data must be what it is designed to be: the engine alone, rolled back
         # (with statistics: without them the planner's choices take minutes).
         t0 = time.perf_counter()
-        for table in ANALYZED:
+        for table in GENERATED_TABLES:
             cr.execute(f'ANALYZE "{table}"')
         env["lease.overdue.engine"]._run(date=today)
         checks.append(
