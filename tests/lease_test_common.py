@@ -1,11 +1,33 @@
 """Shared fixtures for the lease_overdue tests: real contracts, invoices and payments."""
 
+import re
+import threading
+from collections import Counter
 from datetime import date
 
 from freezegun import freeze_time
 
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
+
+
+def count_statements(func, *args, **kwargs):
+    """The statements ``func(*args, **kwargs)`` runs in this thread, as a Counter of
+    their text with numbers as N (Odoo's ``query_hooks``)."""
+    statements = Counter()
+
+    def hook(cr, query, params, start, delay):
+        text = query.decode() if isinstance(query, bytes) else str(query)
+        statements[re.sub(r"\s+", " ", re.sub(r"\d+", "N", text))[:160]] += 1
+
+    thread = threading.current_thread()
+    hooks = getattr(thread, "query_hooks", ())
+    thread.query_hooks = (*hooks, hook)
+    try:
+        func(*args, **kwargs)
+    finally:
+        thread.query_hooks = hooks
+    return statements
 
 
 class LeaseTestCase(TransactionCase):

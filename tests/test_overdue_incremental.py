@@ -9,11 +9,10 @@ next one (installments -> contracts -> lessees, invoices -> cases -> ratings).
 
 import re
 import threading
-from collections import Counter
 from datetime import date, timedelta
 
 from freezegun import freeze_time
-from lease_test_common import LeaseTestCase
+from lease_test_common import LeaseTestCase, count_statements
 
 from odoo.tools import SQL
 
@@ -29,20 +28,7 @@ class TestOverdueIncremental(LeaseTestCase):
 
     def _statements(self, day):
         """The statements of one daily run, as a Counter of their normalized text."""
-        statements = Counter()
-
-        def hook(cr, query, params, start, delay):
-            text = query.decode() if isinstance(query, bytes) else str(query)
-            statements[re.sub(r"\s+", " ", re.sub(r"\d+", "N", text))[:160]] += 1
-
-        thread = threading.current_thread()
-        hooks = getattr(thread, "query_hooks", ())
-        thread.query_hooks = (*hooks, hook)
-        try:
-            self.Engine._run(date=day)
-        finally:
-            thread.query_hooks = hooks
-        return statements
+        return count_statements(self.Engine._run, date=day)
 
     def _writes(self, statements):
         return {text: n for text, n in statements.items() if WRITES.match(text)}

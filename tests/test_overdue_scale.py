@@ -5,12 +5,9 @@ properties it relies on: a number of queries that does not grow with the number 
 cases opened or moved, and collection cases that follow their contract.
 """
 
-import re
-import threading
-from collections import Counter
 from datetime import date, timedelta
 
-from lease_test_common import LeaseTestCase
+from lease_test_common import LeaseTestCase, count_statements
 
 DUE = date(2026, 2, 10)
 
@@ -34,20 +31,7 @@ class TestOverdueScale(LeaseTestCase):
 
     def _queries(self, day, contracts):
         """The statements of one engine run, as a Counter of their normalized text."""
-        statements = Counter()
-
-        def hook(cr, query, params, start, delay):
-            text = query.decode() if isinstance(query, bytes) else str(query)
-            statements[re.sub(r"\s+", " ", re.sub(r"\d+", "N", text))[:160]] += 1
-
-        thread = threading.current_thread()
-        hooks = getattr(thread, "query_hooks", ())
-        thread.query_hooks = (*hooks, hook)
-        try:
-            self._run(day, contracts)
-        finally:
-            thread.query_hooks = hooks
-        return statements
+        return count_statements(self._run, day, contracts)
 
     def assertSameQueries(self, small, large, what):
         extra = (large - small) + (small - large)
