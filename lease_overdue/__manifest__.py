@@ -87,4 +87,5 @@
     },
     "application": True,
     "installable": True,
+    "uninstall_hook": "uninstall_hook",
 }

@@ -55,7 +55,11 @@ SKIPPED_TABLES = ("lease_nightly_run",)
 SKIPPED_COLUMNS = {"id", "create_uid", "write_uid", "message_id"}
 # What the last call of a job did, not what the job left: lease.escalation.run's
 # "Actions Taken" counts the ledger rows of its last call only.
-SKIPPED_TABLE_COLUMNS = {("lease_escalation_run", "last_created")}
+# Its "last_fingerprint" is a digest of ids and times (of the last call as well).
+SKIPPED_TABLE_COLUMNS = {
+    ("lease_escalation_run", "last_created"),
+    ("lease_escalation_run", "last_fingerprint"),
+}
 
 
 def job_time(day):

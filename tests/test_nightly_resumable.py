@@ -53,8 +53,8 @@ class TestNightlyPhases(EscalationCase):
         """01:30 in Beijing on ``day``."""
         return datetime.combine(day - timedelta(days=1), time(17, 30))
 
-    def _night(self, day=DAY):
-        with freeze_time(self._at(day)):
+    def _night(self, day=DAY, minutes=0):
+        with freeze_time(self._at(day) + timedelta(minutes=minutes)):
             self.assertTrue(self.engine._cron_daily())
         return self.Run.search(
             [("date", "=", day), ("company_id", "=", self.company.id)]
@@ -86,6 +86,40 @@ class TestNightlyPhases(EscalationCase):
         self.assertEqual((again.rent_count, again.penalty_count), (0, 0))
         self.assertEqual(self.Log.search_count([("date", "=", DAY)]), logs)
         self.assertEqual(len(self._moves("rent") | self._moves("penalty")), 9)
+
+    def test_same_day_rerun_with_nothing_new_skips_the_escalation(self):
+        """Issue 10 aim "same-day rerun writing nothing": a rerun of a finished day that
+        invoices nothing and finds the overdue figures unchanged skips the escalation
+        rules when nothing they read changed since they ran (the job's record keeps
+        its time); a message on a case since (a collector's note, an activity done)
+        makes the next rerun check every rule again, still creating nothing twice."""
+        first = self._night()
+        job = self.env["lease.escalation.run"]._get_for("daily")
+        started = job.last_started
+        self.assertTrue(job.last_fingerprint)
+        logs = self.Log.search_count([("date", "=", DAY)])
+
+        again = self._night(minutes=20)
+        self.assertEqual(again, first)
+        self.assertEqual(again.phase, "done")
+        self.assertFalse(again.figures_moved)
+        self.assertEqual(job.last_started, started, "the rules were skipped")
+
+        case = self.env["lease.collection.case"].search(
+            [("contract_id", "in", self.contracts.ids)], limit=1
+        )
+        self.assertTrue(case)
+        case.message_post(body="客户来电：本周内付款")
+        self._night(minutes=40)
+        self.assertGreater(job.last_started, started, "the rules ran again")
+        self.assertEqual(self.Log.search_count([("date", "=", DAY)]), logs)
+
+        # the next day's run always runs the rules
+        started = job.last_started
+        nxt = self._night(DAY + timedelta(days=1))
+        self.assertTrue(nxt.figures_moved)
+        self.assertEqual(job.date_last_run, DAY + timedelta(days=1))
+        self.assertGreater(job.last_started, started)
 
     def test_batches_leave_what_one_batch_leaves(self):
         """Issue 10 item 4: batches of one invoice (whole contracts for the penalty)

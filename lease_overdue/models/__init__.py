@@ -36,6 +36,7 @@ from . import lease_overdue_weekly_report_tier
 from . import lease_collection_log_monthly
 from . import lease_collection_record_monthly_lock
 from . import lease_kpi_report
+from . import lease_kpi_summary
 from . import lease_collector_target
 from . import lease_kpi_dashboard
 from . import lease_document

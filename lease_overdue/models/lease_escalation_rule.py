@@ -430,6 +430,7 @@ class LeaseEscalationRule(models.Model):
             run._commit_rule()  # issue 10 item 4: a killed run loses this rule at most
         if state.catchup:
             logs |= self._catchup_finish(state)
+        self.env.flush_all()
         run.write(
             {
                 "date_last_run": today,
@@ -437,6 +438,7 @@ class LeaseEscalationRule(models.Model):
                 "last_finished": fields.Datetime.now(),
                 "last_created": len(logs),
                 "last_errors": "\n".join(errors) or False,
+                "last_fingerprint": run._inputs_fingerprint(),
             }
         )
         return logs

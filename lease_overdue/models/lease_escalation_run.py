@@ -27,6 +27,11 @@ class LeaseEscalationRun(models.Model):
     last_finished = fields.Datetime(readonly=True)
     last_created = fields.Integer("Actions Taken", readonly=True)
     last_errors = fields.Text("Rules That Failed", readonly=True)
+    last_fingerprint = fields.Char(
+        readonly=True,
+        help="Digest of what the rules read, taken when the last run finished: a "
+        "same-day rerun of the nightly job that finds it unchanged skips the rules.",
+    )
 
     _schedule_unique = models.UniqueIndex("(schedule)", "One control record per job.")
 
@@ -37,6 +42,60 @@ class LeaseEscalationRun(models.Model):
             run = self.sudo().create({"schedule": schedule, "name": names[schedule]})
             self.env.flush_all()
         return run
+
+    # What the daily rules read and people change during the day: the latest change
+    # (write_date) of each, and the newest message (an activity marked done is deleted
+    # and leaves a message). The overdue figures are the nightly job's own (its engine
+    # says whether it recomputed anything).
+    _FINGERPRINT_MODELS = (
+        "lease.collection.case",
+        "lease.collection.record",
+        "lease.payment.promise",
+        "lease.document",
+        "lease.legal.case",
+        "lease.disposal",
+        "lease.asset.inspection",
+        "lease.vendor.objection",
+        "lease.vendor.advance",
+        "lease.prenotice.list",
+        "lease.contract",
+        "lease.contract.amendment",
+        "lease.blacklist.entry",
+        "lease.escalation.rule",
+        "lease.escalation.role",
+        "lease.overdue.tier",
+        "lease.calendar.workday",
+        "mail.activity",
+        "tier.review",
+        "res.company",
+        "res.users",
+        "res.partner",
+        "ir.config_parameter",
+    )
+
+    def _inputs_fingerprint(self):
+        """One query: a digest of the latest change of everything the daily rules
+        read (issue 10: a same-day rerun that finds nothing new does nothing)."""
+        parts = [SQL("(SELECT max(id) FROM mail_message)")]
+        for name in self._FINGERPRINT_MODELS:
+            if name in self.env:
+                table = SQL.identifier(self.env[name]._table)
+                parts.append(SQL("(SELECT max(write_date) FROM %s)", table))
+        return self.env.execute_query(
+            SQL("SELECT md5(concat_ws('|', %s))", SQL(", ").join(parts))
+        )[0][0]
+
+    def _unchanged_since(self, today):
+        """True when this job already ran for ``today`` without a failed rule and
+        nothing it reads has changed since it finished."""
+        self.ensure_one()
+        return bool(
+            self.date_last_run == today
+            and self.last_finished
+            and not self.last_errors
+            and self.last_fingerprint
+            and self.last_fingerprint == self._inputs_fingerprint()
+        )
 
     def _try_lock(self):
         """Lock the control record for this transaction; False when another run holds it."""

@@ -2,7 +2,10 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.fields import Domain
 from odoo.tools import SQL, Query, sql
+
+from .lease_kpi_summary import KPI_DIMENSIONS, KPI_MEASURES, KPI_SCOPE
 
 # Lessee payments on lease invoices: the credit side of each partial reconciliation of a
 # posted rent or penalty invoice, without credit notes and without the vendor's payments
@@ -21,6 +24,22 @@ PAYMENTS_SQL = """
      WHERE cm.move_type NOT IN ('out_refund', 'in_refund')
        AND (c.vendor_id IS NULL OR cl.partner_id IS DISTINCT FROM c.vendor_id)
 """
+
+
+def _month_aligned(operator, value):
+    """True when the condition ``date_due <operator> value`` selects whole due months
+    (the monthly summary answers it exactly): from a first day, up to a last day."""
+    if value is False and operator in ("=", "!="):
+        return True  # a due date is never empty
+    try:
+        day = fields.Date.to_date(value)
+    except (TypeError, ValueError):
+        return None
+    if not day:
+        return False
+    first = day.day == 1
+    last = (day + timedelta(days=1)).day == 1
+    return (operator in (">=", "<") and first) or (operator in ("<=", ">") and last)
 
 
 class LeaseKpiReport(models.Model):
@@ -87,16 +106,6 @@ class LeaseKpiReport(models.Model):
         self.env.cr.execute(SQL("SELECT set_config('jit', %s, TRUE)", jit))
 
     @api.model
-    def _read_group(self, *args, **kwargs):
-        with self._lease_no_jit():
-            return super()._read_group(*args, **kwargs)
-
-    @api.model
-    def _read_grouping_sets(self, *args, **kwargs):
-        with self._lease_no_jit():
-            return super()._read_grouping_sets(*args, **kwargs)
-
-    @api.model
     def search_fetch(self, *args, **kwargs):
         with self._lease_no_jit():
             return super().search_fetch(*args, **kwargs)
@@ -110,32 +119,144 @@ class LeaseKpiReport(models.Model):
     def _table_query(self):
         # The payments on time and by month end are stored on the installment by the
         # overdue engine (kpi_paid_*, same definition as PAYMENTS_SQL): a plain scan of
-        # the installments and their contract, no payment join (issue 10, item 6).
+        # the installments and their contract, no payment join (issue 10, item 6). The
+        # figures are KPI_MEASURES, shared with the monthly summary.
+        dims = ", ".join(
+            f"{expr} AS {name}"
+            for name, expr in KPI_DIMENSIONS.items()
+            if name != "date_due"
+        )
+        measures = ", ".join(f"{expr} AS {name}" for name, expr in KPI_MEASURES.items())
         return SQL(
-            """
-            SELECT i.id, i.id AS installment_id, i.contract_id, c.partner_id, c.company_id,
-                   c.currency_id, c.collector_id, c.account_manager_id, i.tier_id, i.date_due,
-                   c.state AS contract_state,
-                   i.amount_rent AS amount_due,
-                   LEAST(COALESCE(i.kpi_paid_on_time, 0), i.amount_rent)
-                       AS amount_paid_on_time,
-                   LEAST(COALESCE(i.kpi_paid_month_end, 0), i.amount_rent)
-                       AS amount_paid_month_end,
-                   i.amount_paid,
-                   CASE WHEN i.days_overdue > 0 OR i.days_late > 0
-                        THEN GREATEST(i.amount_rent - COALESCE(i.kpi_paid_on_time, 0), 0)
-                        ELSE 0 END AS amount_late,
-                   CASE WHEN i.days_overdue > 0 THEN i.amount_residual ELSE 0 END
-                       AS amount_outstanding,
-                   i.penalty_due,
-                   1 AS due_count,
-                   CASE WHEN i.days_overdue > 0 OR i.days_late > 0 THEN 1 ELSE 0 END
-                       AS late_count
+            f"""
+            SELECT i.id, i.id AS installment_id, i.contract_id, c.partner_id, i.date_due,
+                   {dims}, {measures}
               FROM lease_installment i
               JOIN lease_contract c ON c.id = i.contract_id
-             WHERE i.move_id IS NOT NULL AND c.state != 'draft'
+             WHERE {KPI_SCOPE}
             """
         )
+
+    # ------------------------------------------------------------------
+    # Reads by month, collector, tier...: from the monthly summary
+    # ------------------------------------------------------------------
+    _LEASE_SUMMARY_GROUPBY = frozenset(
+        [
+            *(name for name in KPI_DIMENSIONS if name != "date_due"),
+            *(
+                f"date_due:{granularity}"
+                for granularity in (
+                    "month",
+                    "quarter",
+                    "year",
+                    "month_number",
+                    "quarter_number",
+                    "year_number",
+                )
+            ),
+        ]
+    )
+
+    @api.model
+    def _lease_summary_delegable(self, domain, groupby, aggregates, having=()):
+        """The aggregates to ask the monthly summary (lease.kpi.summary) for, or None
+        when this read needs the installments: grouped or filtered by a lessee, a
+        contract, a day, a figure; an aggregate other than a sum of a figure (also in
+        the company currency: the pivot's ``sum_currency``) or the distinct values of a
+        dimension (the pivot's currencies). ``__count`` (the pivot's "Count") is the
+        number of installments: the summary's ``due_count``."""
+        if having or any(spec not in self._LEASE_SUMMARY_GROUPBY for spec in groupby):
+            return None
+        asked = []
+        for spec in aggregates:
+            if spec == "__count":
+                asked.append("due_count:sum")
+                continue
+            name, _sep, function = spec.partition(":")
+            if not (
+                (name in KPI_MEASURES and function in ("sum", "sum_currency"))
+                or (
+                    name in KPI_DIMENSIONS
+                    and name != "date_due"
+                    and function in ("array_agg_distinct", "count_distinct")
+                )
+            ):
+                return None
+            asked.append(spec)
+        for condition in Domain(domain).iter_conditions():
+            field = condition.field_expr.split(".")[0]
+            if field == "date_due":
+                if not _month_aligned(condition.operator, condition.value):
+                    return None
+            elif field not in KPI_DIMENSIONS:
+                return None
+        return asked
+
+    @api.model
+    def _lease_summary(self):
+        """The monthly summary as the superuser, when this user's access rules on the
+        KPI analysis can be applied to it (their fields, company, collector and account
+        manager, are its dimensions), with their domain; else (None, None)."""
+        self.browse().check_access("read")
+        rules = self.env["ir.rule"]._compute_domain(self._name, "read")
+        if self._lease_summary_delegable(rules, (), ()) is None:
+            return None, None
+        self.env["lease.installment"].flush_model()
+        self.env["lease.contract"].flush_model()
+        return self.env["lease.kpi.summary"].sudo(), Domain(rules)
+
+    # A group of the summary can be empty: an installment that moved to another tier
+    # leaves -1 in its old group's changes until the nightly fold. Empty groups are
+    # left out, as the installments would not show them.
+    _LEASE_NONEMPTY = "due_count:sum"
+
+    @api.model
+    def _read_group(
+        self,
+        domain,
+        groupby=(),
+        aggregates=(),
+        having=(),
+        offset=0,
+        limit=None,
+        order=None,
+    ):
+        asked = self._lease_summary_delegable(domain, groupby, aggregates, having)
+        summary, rules = self._lease_summary() if asked is not None else (None, None)
+        if summary is not None:
+            having = [(self._LEASE_NONEMPTY, "!=", 0)] if groupby else []
+            return summary._read_group(
+                Domain(domain) & rules, groupby, asked, having, offset, limit, order
+            )
+        with self._lease_no_jit():
+            return super()._read_group(
+                domain, groupby, aggregates, having, offset, limit, order
+            )
+
+    @api.model
+    def _read_grouping_sets(self, domain, grouping_sets, aggregates=(), order=None):
+        groupby = {spec for groupby in grouping_sets for spec in groupby}
+        asked = self._lease_summary_delegable(domain, groupby, aggregates)
+        summary, rules = self._lease_summary() if asked is not None else (None, None)
+        if summary is not None:
+            sets = summary._read_grouping_sets(
+                Domain(domain) & rules,
+                grouping_sets,
+                [*asked, self._LEASE_NONEMPTY],
+                order=order,
+            )
+            return [
+                [
+                    row[:-1]
+                    for row in rows
+                    if not grouping or row[-1]  # the total row always
+                ]
+                for grouping, rows in zip(grouping_sets, sets, strict=True)
+            ]
+        with self._lease_no_jit():
+            return super()._read_grouping_sets(
+                domain, grouping_sets, aggregates, order=order
+            )
 
     # ------------------------------------------------------------------
     # KPI figures (SPEC W2); definitions in the README

@@ -66,6 +66,12 @@ class LeaseNightlyRun(models.Model):
     )
     rent_count = fields.Integer("Rent Invoices", readonly=True)
     penalty_count = fields.Integer("Penalty Bills", readonly=True)
+    figures_moved = fields.Boolean(
+        "Figures Recomputed",
+        readonly=True,
+        help="This pass invoiced something or the overdue figures changed; if not, "
+        "and nothing else changed since today's escalation, the escalation is skipped.",
+    )
     steps = fields.Integer(
         "Committed Steps", readonly=True, help="Batches and phases committed."
     )
@@ -157,6 +163,7 @@ class LeaseNightlyRun(models.Model):
                     "finished": False,
                     "rent_count": 0,
                     "penalty_count": 0,
+                    "figures_moved": False,
                     "steps": 0,
                 }
             )

@@ -88,7 +88,12 @@ class LeaseOverdueEngine(models.AbstractModel):
             return len(moves) < size
 
         def engine(run):
-            self._run(date=today)
+            moved = self._run(date=today)
+            run.sudo().figures_moved = bool(
+                moved or run.rent_count or run.penalty_count
+            )
+            # the KPI pivot's monthly sums: the day's changes folded in (issue 10)
+            self.env["lease.kpi.summary"]._fold()
             return True
 
         return [("rent", rent), ("penalty", penalty), ("engine", engine)]
@@ -109,10 +114,12 @@ class LeaseOverdueEngine(models.AbstractModel):
             item 1, see ``_daily_plan``)
         :param date: the day to compute for (default: the company's local date, whoever
             runs it: the cron's system user has a time zone of its own)
+        :return: False when there was nothing to recompute (a same-day rerun with
+            nothing new), True otherwise
         """
         today = date or self.env.company._lease_today()
         if contract_ids is not None and not contract_ids:
-            return
+            return False
         # A system computation: whoever registers the payment, the figures and cases follow.
         self = self.sudo()  # noqa: PLW0642
         self.env.flush_all()
@@ -124,7 +131,7 @@ class LeaseOverdueEngine(models.AbstractModel):
             # of no lease contract are newer than it).
             if plan["contracts"] is not None:
                 self._record_run(today, plan)
-            return
+            return False
         # PostgreSQL's JIT compiles these few large statements for longer than it saves
         # (2.4 of 5.3 s for the installments of 100k contracts, bench/README.md): off
         # for the engine, back to the previous value afterwards (a rollback restores it).
@@ -146,6 +153,7 @@ class LeaseOverdueEngine(models.AbstractModel):
             self._record_run(today, plan)
         self.env.cr.execute(SQL("SELECT set_config('jit', %s, TRUE)", jit))
         self.env.invalidate_all()
+        return True
 
     def _update_ratings(self, today, ids, partner_ids=None):
         """Hook: the lessees' credit ratings follow the run (lease_overdue_engine_risk)."""
