@@ -187,3 +187,61 @@ class TestKpiSummary(LeaseTestCase):
         self.assertTrue(phases["engine"](self.env["lease.nightly.run"]))
         self.assertEqual(self._summary_rows()[1], 0)
         self._assert_same()
+
+    def test_w2_dashboard_trend_tiers_ranking(self):
+        """W2 / issue 11 item 5: the KPI dashboard is titled with its period, shows the
+        12 due months' recovery and overdue rates with their change against the month
+        before (from the monthly summary), today's overdue portfolio per tier with its
+        open cases, and the collectors ranked by achievement; a collector's dashboard
+        holds his contracts only."""
+        a1 = self.a.installment_ids.sorted("sequence")[0]
+        with freeze_time("2026-02-10"):
+            self._pay(a1.move_id, 10000.0, date(2026, 2, 10))
+        self._run(date(2026, 3, 20))
+        Target = self.env["lease.collector.target"]
+        Target.create(
+            [
+                {
+                    "collector_id": self.collector.id,
+                    "date_month": date(2026, 3, 1),
+                    "amount_target": 100000.0,
+                },
+                {
+                    "collector_id": self.collector2.id,
+                    "date_month": date(2026, 3, 1),
+                    "amount_target": 100.0,
+                },
+            ]
+        )
+        with freeze_time("2026-03-20"):
+            board = self.env["lease.kpi.dashboard"].create(
+                {"date_from": date(2026, 3, 1), "date_to": date(2026, 3, 31)}
+            )
+            self.assertEqual(
+                board.display_name, "KPI Dashboard 2026-03-01 – 2026-03-31"
+            )
+            trend = str(board.trend_html)
+            self.assertIn("2026-02", trend)
+            self.assertIn("2026-03", trend)
+            self.assertNotIn("2026-04", trend)
+            self.assertIn("100,100.00", trend)  # March: both collectors' targets
+            tiers = str(board.portfolio_html)
+            self.assertIn(self.tiers["T1"].display_name, tiers)  # a2: day 10
+            self.assertIn(self.tiers["T3"].display_name, tiers)  # b1: day 38
+            ranking = str(board.collector_html)
+
+            mine = (
+                self.env["lease.kpi.dashboard"]
+                .with_user(self.collector2)
+                .create({"date_from": date(2026, 3, 1), "date_to": date(2026, 3, 31)})
+            )
+            their_trend = str(mine.trend_html)
+        # the 12 months before March hold a's and b's rent, b's alone for collector2
+        self.assertNotEqual(trend, their_trend)
+        feb = self._kpi(self.collector2)._read_group(
+            [("date_due", ">=", "2026-02-01"), ("date_due", "<", "2026-03-01")],
+            [],
+            ["amount_due:sum"],
+        )[0][0]
+        self.assertIn(f"{feb:,.2f}", their_trend)
+        self.assertTrue(ranking)

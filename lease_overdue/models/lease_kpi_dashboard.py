@@ -1,3 +1,4 @@
+from dateutil.relativedelta import relativedelta
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
@@ -102,6 +103,32 @@ class LeaseKpiDashboard(models.TransientModel):
     collector_html = fields.Html(
         "Collectors", compute="_compute_figures", sanitize=False
     )
+    trend_html = fields.Html(
+        "Monthly Trend",
+        compute="_compute_charts",
+        sanitize=False,
+        help="The 12 due months up to the period's end: rent due, collected by the "
+        "end of the due month, recovery and overdue rates, each against the month "
+        "before, and the collectors' targets.",
+    )
+    portfolio_html = fields.Html(
+        "Overdue Portfolio by Tier",
+        compute="_compute_charts",
+        sanitize=False,
+        help="Today's overdue contracts and open collection cases per tier (aging).",
+    )
+
+    @api.depends("date_from", "date_to")
+    def _compute_display_name(self):
+        for board in self:
+            if board.date_from and board.date_to:
+                board.display_name = self.env._(
+                    "KPI Dashboard %(date_from)s – %(date_to)s",
+                    date_from=board.date_from,
+                    date_to=board.date_to,
+                )
+            else:
+                board.display_name = self.env._("KPI Dashboard")
 
     @api.depends("date_from", "date_to", "company_id", "collector_id")
     def _compute_figures(self):
@@ -138,6 +165,167 @@ class LeaseKpiDashboard(models.TransientModel):
                     value *= 100.0
                 board[name] = value
             board.collector_html = board._collector_table()
+
+    @api.depends("date_to", "company_id", "collector_id")
+    def _compute_charts(self):
+        for board in self:
+            if not board.date_to or not board.company_id:
+                board.trend_html = board.portfolio_html = False
+                continue
+            board.trend_html = board._trend_table()
+            board.portfolio_html = board._portfolio_table()
+
+    def _scope_domain(self):
+        """The company and the collector chosen; the user's own record rules on the
+        KPI analysis and the contracts do the rest (a collector sees his contracts)."""
+        domain = [("company_id", "=", self.company_id.id)]
+        if self.collector_id:
+            domain.append(("collector_id", "=", self.collector_id.id))
+        return domain
+
+    @staticmethod
+    def _bar(value, maximum, css="bg-primary"):
+        width = 0 if not maximum else max(min(value / maximum * 100.0, 100.0), 0.0)
+        return Markup(
+            "<div class='progress' style='height: 0.8rem; min-width: 6rem;'>"
+            "<div class='progress-bar %s' style='width: %s%%'></div></div>"
+        ) % (css, f"{width:.1f}")
+
+    def _trend_table(self):
+        """Recovery and overdue rate of the 12 due months up to the period's end, each
+        against the month before and the collectors' target of the month. Read from
+        the KPI analysis's monthly summary (a few rows whatever the portfolio)."""
+        self.ensure_one()
+        end = self.date_to.replace(day=1)
+        start = end
+        for _month in range(12):  # one more: the first shown has a month before
+            start = (start - relativedelta(months=1)).replace(day=1)
+        rows = self.env["lease.kpi.report"]._read_group(
+            [
+                *self._scope_domain(),
+                ("date_due", ">=", start),
+                ("date_due", "<", end + relativedelta(months=1)),
+            ],
+            ["date_due:month"],
+            ["amount_due:sum", "amount_paid_month_end:sum", "amount_late:sum"],
+        )
+        by_month = {month: (due, paid, late) for month, due, paid, late in rows}
+        targets = dict(
+            self.env["lease.collector.target"]._read_group(
+                [*self._scope_domain(), ("date_month", ">=", start)],
+                ["date_month:month"],
+                ["amount_target:sum"],
+            )
+        )
+        if not by_month:
+            return False
+        today = self.env.company._lease_today()
+        maximum = max(due for due, _paid, _late in by_month.values()) or 1.0
+        head = Markup(
+            "<tr><th>%s</th><th class='text-end'>%s</th><th></th>"
+            "<th class='text-end'>%s</th><th class='text-end'>%s</th>"
+            "<th class='text-end'>%s</th><th class='text-end'>%s</th></tr>"
+        ) % (
+            self.env._("Due Month"),
+            self.env._("Rent Due"),
+            self.env._("Collected by Month End"),
+            self.env._("Recovery Rate (%)"),
+            self.env._("Overdue Rate by Amount (%)"),
+            self.env._("Collection Target"),
+        )
+        body = Markup()
+        previous = None
+        month = start
+        while month <= end:
+            due, paid, late = by_month.get(month, (0.0, 0.0, 0.0))
+            recovery = paid / due * 100.0 if due else None
+            overdue = late / due * 100.0 if due and month <= today else None
+            if month > start:
+                body += Markup(
+                    "<tr><td>%s</td><td class='text-end'>%s</td><td>%s</td>"
+                    "<td class='text-end'>%s</td><td class='text-end'>%s</td>"
+                    "<td class='text-end'>%s</td><td class='text-end'>%s</td></tr>"
+                ) % (
+                    month.strftime("%Y-%m"),
+                    f"{due:,.2f}",
+                    self._bar(due, maximum) + self._bar(paid, maximum, "bg-success"),
+                    f"{paid:,.2f}",
+                    self._rate(recovery, previous and previous[0]),
+                    self._rate(overdue, previous and previous[1], lower_is_better=True),
+                    f"{targets[month]:,.2f}" if targets.get(month) else "-",
+                )
+            previous = (recovery, overdue)
+            month = (month + relativedelta(months=1)).replace(day=1)
+        return Markup(
+            "<table class='table table-sm o_lease_kpi_trend'><thead>%s</thead>"
+            "<tbody>%s</tbody></table>"
+        ) % (head, body)
+
+    @staticmethod
+    def _rate(value, before, lower_is_better=False):
+        """A rate in percent with its change against the month before (▲/▼, green when
+        it got better)."""
+        if value is None:
+            return "-"
+        if before is None:
+            return f"{value:.1f}"
+        change = value - before
+        if abs(change) < 0.05:
+            return Markup("%s <span class='text-muted'>=</span>") % f"{value:.1f}"
+        better = (change < 0) if lower_is_better else (change > 0)
+        return Markup("%s <span class='%s'>%s %s</span>") % (
+            f"{value:.1f}",
+            "text-success" if better else "text-danger",
+            "▲" if change > 0 else "▼",
+            f"{abs(change):.1f}",
+        )
+
+    def _portfolio_table(self):
+        """Today's overdue contracts (amount) and open cases per tier: the aging of
+        the portfolio, as the user's record rules let him see it."""
+        self.ensure_one()
+        contracts = self.env["lease.contract"]._read_group(
+            [*self._scope_domain(), ("days_overdue", ">", 0)],
+            ["tier_id"],
+            ["__count", "overdue_amount:sum"],
+        )
+        cases = dict(
+            self.env["lease.collection.case"]._read_group(
+                [*self._scope_domain(), ("state", "=", "open")],
+                ["tier_id"],
+                ["__count"],
+            )
+        )
+        if not contracts and not cases:
+            return False
+        maximum = max((amount for _tier, _count, amount in contracts), default=0.0)
+        head = Markup(
+            "<tr><th>%s</th><th class='text-end'>%s</th><th class='text-end'>%s</th>"
+            "<th></th><th class='text-end'>%s</th></tr>"
+        ) % (
+            self.env._("Tier"),
+            self.env._("Overdue Contracts"),
+            self.env._("Overdue Rent Outstanding"),
+            self.env._("Open Cases"),
+        )
+        body = Markup()
+        for tier, count, amount in sorted(
+            contracts, key=lambda row: (row[0].days_min, row[0].id)
+        ):
+            body += Markup(
+                "<tr><td>%s</td><td class='text-end'>%s</td><td class='text-end'>%s</td>"
+                "<td>%s</td><td class='text-end'>%s</td></tr>"
+            ) % (
+                tier.display_name or self.env._("No tier"),
+                count,
+                f"{amount:,.2f}",
+                self._bar(amount, maximum, "bg-danger"),
+                cases.get(tier, 0),
+            )
+        return Markup(
+            "<table class='table table-sm o_lease_kpi_tiers'><thead>%s</thead>"
+            "<tbody>%s</tbody></table>"
+        ) % (head, body)
 
     def _visible_contract_ids(self):
         """None when the user oversees the whole portfolio; else the contracts his
@@ -191,14 +379,21 @@ class LeaseKpiDashboard(models.TransientModel):
             self.env._("Achievement (%)"),
         )
         body = Markup()
-        for collector, (target, amount) in sorted(
-            rows.items(), key=lambda r: r[0].name or ""
-        ):
+        # ranking: best achievement first (no target: by amount collected, after)
+        ranked = sorted(
+            rows.items(),
+            key=lambda r: (
+                -(r[1][1] / r[1][0]) if r[1][0] else float("inf"),
+                -r[1][1],
+                r[0].name or "",
+            ),
+        )
+        for rank, (collector, (target, amount)) in enumerate(ranked, start=1):
             rate = f"{amount / target * 100.0:.1f}" if target else "-"
             body += Markup(
-                "<tr><td>%s</td><td class='text-end'>%s</td>"
+                "<tr><td>%s. %s</td><td class='text-end'>%s</td>"
                 "<td class='text-end'>%s</td><td class='text-end'>%s</td></tr>"
-            ) % (escape(collector.name), f"{target:,.2f}", f"{amount:,.2f}", rate)
+            ) % (rank, escape(collector.name), f"{target:,.2f}", f"{amount:,.2f}", rate)
         return Markup(
             "<table class='table table-sm'><thead>%s</thead><tbody>%s</tbody></table>"
         ) % (head, body)
