@@ -72,9 +72,14 @@ class TestSupervision(LeaseRpcCase, EscalationCase):
             self.contract_b.with_user(self.asset_head).has_access("write"),
             "the point of this test: Odoo alone would hide these tasks from the head",
         )
+        contracts = (self.contract_a | self.contract_b).ids
         queue = self._ids(
             self.asset_head,
-            [("lease_supervised", "=", True)],
+            [
+                ("lease_supervised", "=", True),
+                ("res_model", "=", "lease.contract"),
+                ("res_id", "in", contracts),
+            ],
             order="date_deadline, id",
         )
         self.assertEqual(queue, [self.task_b.id, self.task_a.id])
@@ -231,16 +236,16 @@ class TestSupervision(LeaseRpcCase, EscalationCase):
     def test_collector_done_wizard_only_his_tasks(self):
         """Issue 11 item 6 / SPEC F1, A2: a collector marks his own call done with its
         outcome through the wizard; not his colleague's call."""
-        wizard = self._wizard(
+        self.assertRpcRefused(
             self.collector,
             "lease.activity.done.wizard",
-            {
-                "activity_ids": [Command.set(self.task_b.ids)],
-                "feedback": "not mine",
-            },
-        )
-        self.assertRpcRefused(
-            self.collector, "lease.activity.done.wizard", "action_confirm", [wizard]
+            "create",
+            vals_list=[
+                {
+                    "activity_ids": [Command.set(self.task_b.ids)],
+                    "feedback": "not mine",
+                }
+            ],
         )
         self.assertTrue(self.task_b.active)
         wizard = self._wizard(
@@ -265,7 +270,7 @@ class TestSupervision(LeaseRpcCase, EscalationCase):
     def test_bulk_done_queries_measured(self):
         """Issue 11 item 6: marking 1 or 10 calls done in one go creates their
         collection records in one INSERT (the per-task statements are mail's message
-        posting)."""
+        posting: measured 37 statements for 1 task, 67 for 10)."""
         counts = {}
         for size in (1, 10):
             tasks = self.Activity.browse(

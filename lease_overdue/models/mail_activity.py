@@ -91,6 +91,7 @@ class MailActivity(models.Model):
         DEPARTMENTS, "Department", index="btree_not_null"
     )
     lease_logs_contact = fields.Boolean(
+        "Logs a Contact",
         compute="_compute_lease_logs_contact",
         help="Marking it done logs a collection record (a call or visit on a case or "
         "contract, SPEC F1).",
