@@ -8,7 +8,7 @@ one outcome: a call marked done logs its collection record with that outcome, th
 same path as a single task marked done. A collector sees his own tasks only.
 """
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from lease_escalation_common import EscalationCase
 from lease_rpc_common import LeaseRpcCase
@@ -298,3 +298,70 @@ class TestSupervision(LeaseRpcCase, EscalationCase):
         self.assertEqual(inserts, {1: 1, 10: 1})
         total = {size: sum(s.values()) for size, s in counts.items()}
         print(f"bulk done statements: {total}")  # noqa: T201
+
+    # ------------------------------------------------------------------
+    # What needs me today (item 5) and local time in titles
+    # ------------------------------------------------------------------
+    def _today(self, user):
+        rows = self.assertRpcOk(
+            user,
+            "lease.today.item",
+            "search_read",
+            domain=[],
+            fields=["kind", "item_count"],
+        )
+        return {row["kind"]: (row["id"], row["item_count"]) for row in rows}
+
+    def test_today_page_counts_what_waits_for_the_head(self):
+        """Issue 11 item 5: the head's page counts his department's late tasks (one more
+        when a collector's task is late) and the documents awaiting his approval; it
+        opens the department queue on its late tasks. A collector's page has no
+        department card, and counts his own late task."""
+        before = self._today(self.asset_head)
+        self.assertIn("documents", before)
+        self._task(self.contract_b, self.collector2, date(2026, 3, 2))
+        # not late: due in a week (company date)
+        self._task(
+            self.contract_b,
+            self.collector2,
+            self.company._lease_today() + timedelta(days=7),
+        )
+        after = self._today(self.asset_head)
+        self.assertEqual(after["department_late"][1], before["department_late"][1] + 1)
+        action = self.assertRpcOk(
+            self.asset_head,
+            "lease.today.item",
+            "action_open",
+            [after["department_late"][0]],
+        )
+        self.assertEqual(action["res_model"], "mail.activity")
+        self.assertEqual(action["context"], {"search_default_late": 1})
+        self.assertEqual(action["domain"], "[('lease_supervised', '=', True)]")
+        mine = self._today(self.collector)
+        self.assertNotIn("department_late", mine)
+        self.assertEqual(
+            mine["my_tasks"][1],
+            self.Activity.with_user(self.collector).search_count(
+                [
+                    ("user_id", "=", self.collector.id),
+                    ("res_model", "=like", "lease.%"),
+                    ("date_deadline", "<=", self.company._lease_today()),
+                ]
+            ),
+        )
+        self.assertGreaterEqual(mine["my_tasks"][1], 1)
+
+    def test_collection_record_title_in_local_time(self):
+        """Issue 11 item 6 (local time in titles): a call logged at 01:30 UTC reads
+        09:30, the company's time in Asia/Shanghai."""
+        record = self.env["lease.collection.record"].create(
+            {
+                "contract_id": self.contract_a.id,
+                "channel": "phone",
+                "date": datetime(2026, 3, 12, 1, 30),
+                "user_id": self.collector.id,
+            }
+        )
+        self.assertTrue(
+            record.display_name.endswith("2026-03-12 09:30"), record.display_name
+        )
