@@ -74,6 +74,7 @@
         "views/lease_calendar_views.xml",
         "views/lease_case_closure_views.xml",
         "views/lease_nightly_run_views.xml",
+        "views/lease_today_item_views.xml",
     ],
     "demo": [
         "data/lease_overdue_demo_users.xml",

@@ -11,8 +11,10 @@ M = "lease_overdue."
 # section -> its entries, in menu order (issue 11, item 8)
 SECTIONS = {
     "lease_collection_my_work_menu": [
+        "lease_today_menu",
         "lease_my_tasks_menu",
         "lease_document_my_approvals_menu",
+        "lease_department_tasks_menu",
         "lease_tasks_asset_management_menu",
         "lease_tasks_legal_menu",
         "lease_tasks_risk_menu",
@@ -44,8 +46,8 @@ SECTIONS = {
     ],
 }
 
-APPROVERS = ["am_head", "risk_head", "legal_head", "biz_head", "finance_head"]
-APPROVERS += ["committee", "gm"]
+HEADS = ["am_head", "risk_head", "legal_head", "biz_head", "finance_head"]
+APPROVERS = [*HEADS, "committee", "gm"]
 STAFF = ["collector", "collector2", "risk_officer", "legal", "team_lead"]
 STAFF += ["account_manager", "account_manager2", "finance", "lease_admin"]
 
@@ -119,13 +121,17 @@ class TestNavigation(TransactionCase):
     def test_demo_roles_land_in_leasing(self):
         """Issue 11 item 7: each demo role's home action opens in the Leasing app (the web
         client selects the app of the first menu carrying that action), on his work:
-        approvers on My Approvals, everyone else on My Collection Tasks."""
+        heads on What Needs Me Today (item 5), the committee and the general manager on
+        My Approvals, everyone else on My Collection Tasks."""
         root = self.env.ref(M + "lease_root_menu")
+        today = self.env.ref(M + "lease_today_item_action")
         approvals = self.env.ref(M + "lease_document_action_my_approvals")
         tasks = self.env.ref(M + "mail_activity_action_lease_my_tasks")
         for login in APPROVERS + STAFF:
             user = self.env.ref(M + "demo_user_" + login)
-            expected = approvals if login in APPROVERS else tasks
+            expected = (
+                today if login in HEADS else approvals if login in APPROVERS else tasks
+            )
             self.assertEqual(user.action_id.id, expected.id, login)
             menus = self._web_menus(user)
             apps = [

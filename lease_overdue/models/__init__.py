@@ -64,3 +64,4 @@ from . import auditlog_rule
 from . import tier_validation_hardening
 from . import lease_case_closure
 from . import lease_nightly_run
+from . import lease_today_item

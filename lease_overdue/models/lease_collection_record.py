@@ -1,3 +1,5 @@
+import pytz
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -89,17 +91,21 @@ class LeaseCollectionRecord(models.Model):
             if record.case_id:
                 record.contract_id = record.case_id.contract_id
 
-    @api.depends("partner_id", "channel", "date")
+    @api.depends("partner_id", "channel", "date", "company_id")
     def _compute_display_label(self):
+        """Lessee / channel / when, the time in the company's local time (issue 11
+        item 6: a call at 09:30 in Shanghai reads 09:30, not 01:30 UTC)."""
         channels = dict(self._fields["channel"]._description_selection(self.env))
         for record in self:
+            tz = (record.company_id or self.env.company)._lease_tz()
+            when = record.date and pytz.utc.localize(record.date).astimezone(tz)
             record.display_label = " / ".join(
                 filter(
                     None,
                     [
                         record.partner_id.display_name,
                         channels.get(record.channel),
-                        record.date and fields.Datetime.to_string(record.date)[:16],
+                        when and when.strftime("%Y-%m-%d %H:%M"),
                     ],
                 )
             )

@@ -62,6 +62,11 @@ class LeaseReportArchiveMixin(models.AbstractModel):
         self.ensure_one()
         return f"{report.name} - {self.display_name}.pdf"
 
+    def _lease_archive_company(self):
+        """The company whose local time dates the archive."""
+        company = self[:1]["company_id"] if "company_id" in self._fields else False
+        return company or self.env.company
+
     def _lease_archive_pdf(self, report, content):
         """Store ``content`` as the archived PDF of this record; return the attachment."""
         self.ensure_one()
@@ -79,7 +84,9 @@ class LeaseReportArchiveMixin(models.AbstractModel):
                     "lease_sealed": True,
                     "description": self.env._(
                         "Archived on %(date)s, SHA-256 %(hash)s",
-                        date=fields.Datetime.to_string(fields.Datetime.now()),
+                        date=self._lease_archive_company()
+                        ._lease_now_local()
+                        .strftime("%Y-%m-%d %H:%M:%S (UTC%z)"),
                         hash=content_hash,
                     ),
                 }

@@ -19,6 +19,23 @@ _HEAD_GROUPS = {
     "business": "group_business_head",
     "finance": "group_finance_head",
 }
+# The staff group of each department: its members' tasks on the lease records are
+# the department's queue, which its head supervises (issue 11 item 6).
+_STAFF_GROUPS = {
+    "asset_management": "group_asset_management",
+    "risk_management": "group_risk_management",
+    "legal": "group_legal",
+    "business": "group_business",
+    "finance": "group_finance",
+}
+# What the done wizard may add to the collection record of a call or visit (SPEC F1).
+_OUTCOME_FIELDS = {
+    "contact_name",
+    "overdue_reason",
+    "willingness",
+    "ability",
+    "next_step",
+}
 # Only the escalation job sets these (an escalation task is known by them).
 _TASK_MARKER_FIELDS = {"lease_escalation_rule_id", "lease_role_code"}
 # An escalation task stays on its record, rule, role and department.
@@ -72,6 +89,19 @@ class MailActivity(models.Model):
     lease_role_code = fields.Char("Escalation Role", readonly=True, copy=False)
     lease_department = fields.Selection(
         DEPARTMENTS, "Department", index="btree_not_null"
+    )
+    lease_logs_contact = fields.Boolean(
+        "Logs a Contact",
+        compute="_compute_lease_logs_contact",
+        help="Marking it done logs a collection record (a call or visit on a case or "
+        "contract, SPEC F1).",
+    )
+    lease_supervised = fields.Boolean(
+        "In My Department's Queue",
+        compute="_compute_lease_supervised",
+        search="_search_lease_supervised",
+        help="Tasks of the departments you head: their escalation tasks and every task "
+        "on a lease record assigned to one of their members.",
     )
 
     @api.depends("res_model", "res_id")
@@ -153,6 +183,55 @@ class MailActivity(models.Model):
             if user.has_group(f"lease_overdue.{group}")
         }
 
+    def _lease_department_staff(self, departments):
+        """The users of ``departments`` (staff and heads: the head group implies the
+        staff group)."""
+        groups = self.env["res.groups"]
+        for department in sorted(departments):
+            groups |= self.env.ref(f"lease_overdue.{_STAFF_GROUPS[department]}")
+        return groups.sudo().all_user_ids
+
+    def _lease_supervised_domain(self, departments=None):
+        """The tasks a head supervises (issue 11 item 6, SPEC A2): his departments'
+        escalation tasks, and every task on a lease record assigned to a member of his
+        departments. Nothing for who heads no department."""
+        if departments is None:
+            departments = self._lease_headed_departments()
+        if not departments:
+            return Domain.FALSE
+        staff = self._lease_department_staff(departments)
+        return Domain("lease_department", "in", sorted(departments)) | (
+            Domain("res_model", "=like", "lease.%") & Domain("user_id", "in", staff.ids)
+        )
+
+    def _lease_supervised_subset(self, departments=None):
+        """The activities among ``self`` that the current user supervises as a head."""
+        if departments is None:
+            departments = self._lease_headed_departments()
+        if not departments or not self:
+            return self.browse()
+        domain = self._lease_supervised_domain(departments)
+        return self.browse(self.sudo().filtered_domain(domain).ids)
+
+    def _search_lease_supervised(self, operator, value):
+        if operator not in ("in", "not in") or len(value) != 1:
+            return NotImplemented
+        domain = self._lease_supervised_domain()
+        return domain if (operator == "in") == (True in value) else ~domain
+
+    @api.depends("lease_contract_id", "activity_type_id.lease_record_channel")
+    def _compute_lease_logs_contact(self):
+        for activity in self:
+            activity.lease_logs_contact = bool(
+                activity.lease_contract_id
+                and activity.activity_type_id.lease_record_channel
+            )
+
+    def _compute_lease_supervised(self):
+        supervised = self.sudo().filtered_domain(self._lease_supervised_domain())
+        for activity in self:
+            activity.lease_supervised = activity.id in supervised.ids
+
     def _lease_check_task_write(self, vals):
         tasks = self._lease_escalation_tasks()
         if not tasks:
@@ -194,7 +273,7 @@ class MailActivity(models.Model):
         if not headed:
             return result
         forbidden = result[0]
-        seen = forbidden.sudo().filtered(lambda a: a.lease_department in headed)
+        seen = forbidden.sudo().filtered_domain(self._lease_supervised_domain(headed))
         if not seen:
             return result
         forbidden -= self.browse(seen.ids)
@@ -213,7 +292,7 @@ class MailActivity(models.Model):
             )
         visible = super()._search(domain, **kwargs)
         department = super()._search(
-            Domain(domain) & Domain("lease_department", "in", sorted(headed)),
+            Domain(domain) & self._lease_supervised_domain(headed),
             bypass_access=True,
             **kwargs,
         )
@@ -260,19 +339,42 @@ class MailActivity(models.Model):
             "user_id" in vals
             and headed
             and self
-            and all(a.sudo().lease_department in headed for a in self)
+            and self._lease_supervised_subset(headed) == self
         ):
             # A head reassigns his department's tasks even on records he may not edit
-            # (the new assignee is subscribed to the case): checked here, then written
-            # in superuser mode, as Odoo's own workflows do.
-            self.check_access("write")
-            result = super(MailActivity, self.sudo()).write(vals)
+            # (the new assignee is subscribed to the case), to a member of his
+            # department only: checked here, then the assignee alone written in
+            # superuser mode, as Odoo's own workflows do (issue 11 item 6).
+            self.check_access("read")
+            self._lease_check_reassign_target(vals["user_id"], headed)
+            rest = {key: value for key, value in vals.items() if key != "user_id"}
+            result = super(MailActivity, self.sudo()).write(
+                {"user_id": vals["user_id"]}
+            )
+            if rest:
+                result = super().write(rest)
         else:
             result = super().write(vals)
         if "user_id" in vals and tasks:
             user = self.env["res.users"].browse(vals["user_id"])
             tasks._lease_open_logs()._lease_reassign(user)
         return result
+
+    def _lease_check_reassign_target(self, user_id, departments):
+        """A head hands his department's tasks to a member of his department only."""
+        user = self.env["res.users"].browse(user_id).sudo()
+        if not user or user not in self._lease_department_staff(departments):
+            labels = dict(
+                self._fields["lease_department"]._description_selection(self.env)
+            )
+            raise UserError(
+                self.env._(
+                    "%(user)s is not a member of %(departments)s: a head hands his "
+                    "department's tasks to a member of his department only.",
+                    user=user.name or "-",
+                    departments=", ".join(labels[d] for d in sorted(departments)),
+                )
+            )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_escalation_task(self):
@@ -363,12 +465,42 @@ class MailActivity(models.Model):
             "context": {"default_activity_ids": self.ids},
         }
 
-    def _action_done(self, feedback=False, attachment_ids=None):
+    def action_lease_open_reassign_wizard(self):
+        """Reassign the selected tasks (heads, issue 11 item 6)."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Reassign Tasks"),
+            "res_model": "lease.activity.reassign.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_activity_ids": self.ids},
+        }
+
+    def action_lease_open_done_wizard(self):
+        """Mark the selected tasks done with their outcome (issue 11 item 6); a call
+        asks for what the contact said (its collection record, SPEC F1)."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Mark Tasks Done"),
+            "res_model": "lease.activity.done.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_activity_ids": self.ids},
+        }
+
+    def _action_done(self, feedback=False, attachment_ids=None, lease_outcome=None):
         """A collection call or visit marked done logs its collection record (SPEC F1);
         the task's ledger rows say done, on time or late, and by whom (SPEC F4). An
-        escalation task is marked done by its assignee or the head of its department."""
+        escalation task is marked done by its assignee or the head of its department.
+        ``lease_outcome``: what the contact said beyond the feedback (willingness,
+        ability, reason for overdue, next step, contact person), from the done wizard."""
+        # A head marks his department's tasks done even on records he may not edit
+        # (issue 11 item 6): he reads them, the rest is done in superuser mode.
+        supervised = (
+            not self.env.su and self and self._lease_supervised_subset() == self
+        )
         if not self.env.su:
-            self.check_access("write")
+            self.check_access("read" if supervised else "write")
             self._lease_escalation_tasks().sudo()._lease_check_assignee_or_head(
                 lambda task: self.env._(
                     "Only %(user)s or the head of the department can mark %(task)s "
@@ -378,6 +510,11 @@ class MailActivity(models.Model):
                 )
             )
         self._lease_open_logs()._mark_done(self.env.company._lease_today())
+        outcome = {
+            key: value
+            for key, value in (lease_outcome or {}).items()
+            if key in _OUTCOME_FIELDS and value
+        }
         vals_list = []
         now = fields.Datetime.now()
         for activity in self.filtered(
@@ -386,6 +523,8 @@ class MailActivity(models.Model):
             case = activity.lease_case_id or activity.lease_contract_id.current_case_id
             vals_list.append(
                 {
+                    "next_step": False,
+                    **outcome,
                     "contract_id": activity.lease_contract_id.id,
                     "case_id": case.id if case.state == "open" else False,
                     "date": now,
@@ -394,12 +533,13 @@ class MailActivity(models.Model):
                     "result": feedback
                     or activity.summary
                     or activity.activity_type_id.name,
-                    "next_step": False,
                 }
             )
         if vals_list:
             self.env["lease.collection.record"].sudo().create(vals_list)
-        return super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
+        return super(MailActivity, self.sudo() if supervised else self)._action_done(
+            feedback=feedback, attachment_ids=attachment_ids
+        )
 
     def action_lease_cannot_attend(self):
         """The account manager cannot join the visit: the team lead assigns a member of
