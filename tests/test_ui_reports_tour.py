@@ -1,7 +1,9 @@
-"""The general manager reads the KPI dashboard and the weekly report in a real browser,
-in Chinese (issue 11 item 10; SPEC W1, W2)."""
+"""Browser tours in Chinese (issue 11 item 10): the general manager reads the KPI dashboard
+and the weekly report (SPEC W1, W2); a collector logs a call with its outcome (SPEC F1)."""
 
-from datetime import timedelta
+from datetime import date, timedelta
+
+from lease_test_common import LeaseTestCase
 
 from odoo.tests import HttpCase, new_test_user
 
@@ -40,3 +42,47 @@ class TestReportsTour(HttpCase):
             "lease_gm_reports_tour",
             login="tour_gm",
         )
+
+
+class TestCollectorDayTour(HttpCase, LeaseTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("zh_CN")
+        cls.env["ir.module.module"]._load_module_terms(
+            ["lease_overdue"], ["zh_CN"], overwrite=True
+        )
+        cls.collector.write({"lang": "zh_CN", "tz": "Asia/Shanghai"})
+        qweb = cls.env["ir.qweb"]
+        for bundle in ("web.assets_web", "web.assets_tests"):
+            qweb._get_asset_bundle(bundle).js()
+        qweb._get_asset_bundle("web.assets_web").css()
+
+    def test_collector_logs_a_call_with_its_outcome(self):
+        """A collector's day (issue 11 item 10; SPEC E13, F1): in his queue, in Chinese,
+        he marks the call to an overdue lessee done; the wizard asks the outcome, and the
+        call's collection record holds what he typed (result, contact, next step)."""
+        lessee = self.env["res.partner"].create(
+            {"name": "巡游承租人有限公司", "is_company": True}
+        )
+        contract = self._active_contract(
+            invoice_until=date(2026, 2, 10), partner_id=lessee.id
+        )
+        self._run(date(2026, 2, 12))
+        case = contract.case_ids
+        self.assertTrue(case)
+        case.activity_ids.unlink()  # the escalation's own tasks: not this test's
+        case.activity_schedule(
+            "lease_overdue.mail_activity_type_lease_phone",
+            user_id=self.collector.id,
+            summary="电话催收",
+        )
+        self.start_tour("/odoo", "lease_collector_day_tour", login="t_collector")
+        record = self.env["lease.collection.record"].search(
+            [("contract_id", "=", contract.id)]
+        )
+        self.assertEqual(len(record), 1)
+        self.assertIn("承诺本周五付清", record.result or "")
+        self.assertEqual(record.contact_name, "财务经理 王先生")
+        self.assertIn("周五核对到账", record.next_step or "")
+        self.assertFalse(case.activity_ids)
