@@ -1,6 +1,8 @@
 import base64
 from datetime import timedelta
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
@@ -344,8 +346,8 @@ class LeaseOverdueWeeklyReport(models.Model):
 
     @api.model
     def _demo_generate(self):
-        """Demo data: this week's report (generated, not sent) and this month's
-        collector targets."""
+        """Demo data: this week's report (generated, not sent) and the collector
+        targets of this month and the five before (the dashboard's trend shows them)."""
         today = self.env.company._lease_today()
         report = self.create({"date_week": today})
         report.action_generate()
@@ -354,12 +356,14 @@ class LeaseOverdueWeeklyReport(models.Model):
             user = self.env.ref(
                 f"lease_overdue.demo_user_{login}", raise_if_not_found=False
             )
-            if user:
+            if not user:
+                continue
+            for months_back in range(6):
                 targets.append(
                     {
                         "collector_id": user.id,
-                        "date_month": today,
-                        "amount_target": amount,
+                        "date_month": today - relativedelta(months=months_back),
+                        "amount_target": amount - 10000.0 * months_back,
                     }
                 )
         self.env["lease.collector.target"].create(targets)
