@@ -56,6 +56,27 @@ class ResCompany(models.Model):
         help="Contract and schedule dates after this day are refused as typing errors.",
     )
 
+    # What the letters print (issue 11 item 2): the account the addressee pays into
+    # (我司指定账户) and whom he calls.
+    lease_letter_bank_id = fields.Many2one(
+        "res.partner.bank",
+        "Bank Account on Letters",
+        domain="[('partner_id', '=', partner_id)]",
+        help="The company's account that the letters ask the addressee to pay into "
+        "(我司指定账户: account name, bank, account number). Empty: the company's first "
+        "bank account.",
+    )
+    lease_letter_contact_name = fields.Char(
+        "Collection Contact",
+        help="Person the addressee of a letter contacts about the payment, printed on "
+        "every letter, e.g. 资产管理部 王经理.",
+    )
+    lease_letter_contact_phone = fields.Char(
+        "Collection Contact Phone",
+        help="Phone number printed with the collection contact; the company's phone "
+        "if empty.",
+    )
+
     # The record of the last daily overdue run (issue 10, item 1): the daily run
     # (lease.overdue.engine._run() without contracts) starts from what moved since; the
     # engine writes it in SQL, never by hand.
@@ -120,6 +141,49 @@ class ResCompany(models.Model):
                         days=company.lease_penalty_due_days,
                     )
                 )
+
+    @api.constrains("lease_letter_bank_id")
+    def _check_lease_letter_bank(self):
+        for company in self:
+            bank = company.lease_letter_bank_id
+            if bank and bank.partner_id != company.partner_id:
+                raise ValidationError(
+                    self.env._(
+                        "The bank account printed on the letters must be an account of "
+                        "%(company)s itself, not of %(holder)s.",
+                        company=company.name,
+                        holder=bank.partner_id.display_name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # What the letters print (issue 11 item 2)
+    # ------------------------------------------------------------------
+    def _lease_letter_bank(self):
+        """The account the letters ask to pay into: the one chosen in the settings,
+        else the company's first bank account (may be empty)."""
+        self.ensure_one()
+        company = self.sudo()
+        return company.lease_letter_bank_id or company.partner_id.bank_ids[:1]
+
+    def _lease_letter_address(self):
+        """The postal address as a letterhead writes it: a Chinese address from the
+        province down to the street without separators (上海市浦东新区世纪大道100号),
+        any other one street first, separated by commas (the postcode apart)."""
+        self.ensure_one()
+        company = self.sudo()
+        if company.country_id.code == "CN":
+            parts = [company.city, company.street, company.street2]
+            state = company.state_id.name
+            if state and not (company.city or "").startswith(state):
+                parts.insert(0, state)
+            return "".join(part for part in parts if part)
+        parts = [company.street, company.street2, company.city, company.state_id.name]
+        return ", ".join(part for part in parts if part)
+
+    def _lease_letter_contact_phone(self):
+        self.ensure_one()
+        return self.sudo().lease_letter_contact_phone or self.sudo().phone or ""
 
     def _lease_check_penalty_rate(self, rate):
         """Refuse a daily penalty rate that is negative or above the company's cap."""
