@@ -4,12 +4,14 @@ contact, a 回执 where the policy expects the addressee's receipt or written an
 signature and seal blocks, CNY amounts with 大写; and the preview of the exact PDF by its
 approver before he signs, which writes nothing."""
 
+import json
 import os
+from urllib.parse import quote
 
 from lease_document_common import LeaseDocumentHttpCase
 from test_reports import nospace, pdf_text
 
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 NOTICE_REPORT = "lease_overdue.report_collection_notice"
 
@@ -197,3 +199,75 @@ class TestDocumentLetters(LeaseDocumentHttpCase):
         )
         with self.assertRaises(ValidationError):
             self.company.lease_letter_bank_id = other
+
+    def _preview_url(self, action):
+        context = quote(json.dumps({"force_report_rendering": True}))
+        return f"{action['url']}?context={context}"
+
+    def test_preview_by_approver_writes_nothing(self):
+        """Issue 11 item 2 (SPEC E3, A2, A3): the head of asset management opens the
+        exact PDF of the notice waiting for his signature: the same report over the
+        read-only report route, a real PDF with the letter, the account and the 回执;
+        no attachment is created, the state and the signature are untouched; once he
+        signed and the notice is issued, the archived PDF is that letter."""
+        notice = self._notice()
+        collector = notice.with_user(self.users["collector"])
+        collector.action_submit()
+        self.assertEqual(notice.state, "to_approve")
+        head = self.users["am_head"]
+        # In tests the HTTP server shares the test's cursor: the read-only report route
+        # cannot create the report's asset bundle that wkhtmltopdf fetches; build it first.
+        self._pdf(notice)
+        Attachment = self.env["ir.attachment"].sudo()
+        attachments = Attachment.search_count([])
+        action = notice.with_user(head).action_preview_pdf()
+        self.assertEqual(action["type"], "ir.actions.act_url")
+        self.assertEqual(
+            action["url"],
+            f"/report/pdf/lease_overdue.document_collection_notice/{notice.id}",
+        )
+        self.authenticate(head.login, head.login)
+        response = self.url_open(self._preview_url(action), timeout=120)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.headers["Content-Type"], "application/pdf")
+        self.assertTrue(response.content.startswith(b"%PDF"))
+        preview = pdf_text(response.content)
+        self.env.invalidate_all()
+        self.assertEqual(Attachment.search_count([]), attachments)
+        self.assertEqual(notice.state, "to_approve")
+        self.assertFalse(notice.signed_by_id or notice.attachment_id)
+        self.assertFalse(notice.content_hash)
+        content = [
+            "租金催收通知书",
+            "账号：31050161360000001234",
+            "联系人：资产管理部测试联系人",
+            "回执",
+            f"大写：{notice._lease_amount_in_words(notice.amount_overdue)}",
+        ]
+        self.assertIn("草稿DRAFT", preview, "not signed yet: the draft watermark")
+        for expected in content:
+            self.assertIn(nospace(expected), preview)
+        # Signed and issued: the archived letter is the one previewed, signed.
+        notice.with_user(head).action_approve()
+        collector.with_context(force_report_rendering=True).action_issue()
+        archived = pdf_text(notice.attachment_id.raw)
+        self.assertNotIn("DRAFT", archived)
+        for expected in [*content, "资产管理部负责人（签字）：" + head.name]:
+            self.assertIn(nospace(expected), archived)
+        with self.assertRaises(UserError):
+            notice.with_user(head).action_preview_pdf()
+
+    def test_preview_needs_read_access(self):
+        """Issue 11 item 2 (SPEC A2): whoever may not read the document cannot preview
+        it: an account manager of other contracts is refused by the button and by the
+        report route."""
+        notice = self._notice()
+        notice.with_user(self.users["collector"]).action_submit()
+        stranger = self.users["account_manager2"]
+        with self.assertRaises(AccessError):
+            notice.with_user(stranger).action_preview_pdf()
+        action = notice.with_user(self.users["am_head"]).action_preview_pdf()
+        self.authenticate(stranger.login, stranger.login)
+        response = self.url_open(self._preview_url(action), timeout=120)
+        self.assertNotEqual(response.status_code, 200)
+        self.assertFalse(response.content.startswith(b"%PDF"))
