@@ -77,6 +77,7 @@
         "views/lease_today_item_views.xml",
     ],
     "demo": [
+        "data/lease_overdue_demo_company.xml",
         "data/lease_overdue_demo_users.xml",
         "data/lease_overdue_demo_home_actions.xml",
         "data/lease_overdue_demo_partners.xml",

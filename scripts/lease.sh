@@ -768,8 +768,10 @@ cmd_run() {
     local update=()
     if ! db_exists "$LEASE_DB"; then
         logf=$LOGS/run-$LEASE_DB-create.log
-        log "creating the demo database $LEASE_DB: $ADDON with demo data, language zh_CN (log: ${logf#"$ROOT"/}); takes a few minutes"
-        odoo_cmd -c "$CONF" -d "$LEASE_DB" -i "$ADDON" --with-demo --load-language=zh_CN \
+        log "creating the demo database $LEASE_DB: $ADDON with demo data, Odoo's Chinese chart of accounts (l10n_cn), language zh_CN (log: ${logf#"$ROOT"/}); takes a few minutes"
+        # l10n_cn loads before the addon (same depth, name first): the addon's demo turns
+        # the main company into a Chinese one on the l10n_cn chart, in CNY
+        odoo_cmd -c "$CONF" -d "$LEASE_DB" -i "l10n_cn,$ADDON" --with-demo --load-language=zh_CN \
             --stop-after-init --no-http >"$logf" 2>&1 || rc=$?
         if [ "$rc" != 0 ] || ! check_install_log "$logf" "$LEASE_DB"; then
             tail_log "$logf" 60
@@ -876,7 +878,8 @@ usage() {
 usage: scripts/lease.sh COMMAND [ARGS]     (or: make run | test | lint | bench | stop)
 
   run                 create (once) the demo database LEASE_DB with lease_overdue and its
-                      demo data in Chinese, then serve it on http://127.0.0.1:LEASE_PORT
+                      demo data in Chinese (a Shanghai company on Odoo's l10n_cn chart, in
+                      CNY), then serve it on http://127.0.0.1:LEASE_PORT
   test [pytest args]  copy a cached template database, install lease_overdue into it,
                       run pytest (tests/ by default) and the linters; exit 1 on any failure
   lint                ruff check, ruff format --check, pylint with pylint-odoo

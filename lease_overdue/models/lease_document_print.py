@@ -135,6 +135,34 @@ class LeaseDocument(models.Model):
     def _lease_report_for_kind(self, kind):
         return self.env.ref(f"lease_overdue.report_{kind}", raise_if_not_found=False)
 
+    def action_preview_pdf(self):
+        """Preview (issue 11 item 2, SPEC A2, A3, E3): open the document's PDF in the
+        browser before it is signed: the same report, rendered now from the same data
+        as the print, so the approver reads exactly the letter he signs (with its DRAFT
+        watermark until signed). Nothing is written: the report route is read-only, the
+        document keeps its state and no attachment is archived (a document is archived
+        only once issued). Anyone who may read the document may preview it."""
+        self.ensure_one()
+        self.check_access("read")
+        if self.state not in ("draft", "to_approve", "approved"):
+            raise UserError(
+                self.env._(
+                    "%(doc)s is no longer waiting for its signature: print it instead "
+                    "(an issued document prints its archived PDF).",
+                    doc=self.display_name,
+                )
+            )
+        report = self._lease_report_for_kind(self.kind)
+        if not report:
+            raise UserError(
+                self.env._("There is no printed form for this kind of document.")
+            )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/report/pdf/{report.report_name}/{self.id}",
+            "target": "new",
+        }
+
     def action_print_document(self):
         """Print the documents with the report of their kind (one kind at a time)."""
         if len(set(self.mapped("kind"))) != 1:

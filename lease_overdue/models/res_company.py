@@ -1,6 +1,6 @@
 from datetime import date
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import float_compare
 
@@ -54,6 +54,27 @@ class ResCompany(models.Model):
         "Latest Plausible Date",
         default=fields.Date.to_date("2099-12-31"),
         help="Contract and schedule dates after this day are refused as typing errors.",
+    )
+
+    # What the letters print (issue 11 item 2): the account the addressee pays into
+    # (我司指定账户) and whom he calls.
+    lease_letter_bank_id = fields.Many2one(
+        "res.partner.bank",
+        "Bank Account on Letters",
+        domain="[('partner_id', '=', partner_id)]",
+        help="The company's account that the letters ask the addressee to pay into "
+        "(我司指定账户: account name, bank, account number). Empty: the company's first "
+        "bank account.",
+    )
+    lease_letter_contact_name = fields.Char(
+        "Collection Contact",
+        help="Person the addressee of a letter contacts about the payment, printed on "
+        "every letter, e.g. 资产管理部 王经理.",
+    )
+    lease_letter_contact_phone = fields.Char(
+        "Collection Contact Phone",
+        help="Phone number printed with the collection contact; the company's phone "
+        "if empty.",
     )
 
     # The record of the last daily overdue run (issue 10, item 1): the daily run
@@ -121,6 +142,49 @@ class ResCompany(models.Model):
                     )
                 )
 
+    @api.constrains("lease_letter_bank_id")
+    def _check_lease_letter_bank(self):
+        for company in self:
+            bank = company.lease_letter_bank_id
+            if bank and bank.partner_id != company.partner_id:
+                raise ValidationError(
+                    self.env._(
+                        "The bank account printed on the letters must be an account of "
+                        "%(company)s itself, not of %(holder)s.",
+                        company=company.name,
+                        holder=bank.partner_id.display_name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # What the letters print (issue 11 item 2)
+    # ------------------------------------------------------------------
+    def _lease_letter_bank(self):
+        """The account the letters ask to pay into: the one chosen in the settings,
+        else the company's first bank account (may be empty)."""
+        self.ensure_one()
+        company = self.sudo()
+        return company.lease_letter_bank_id or company.partner_id.bank_ids[:1]
+
+    def _lease_letter_address(self):
+        """The postal address as a letterhead writes it: a Chinese address from the
+        province down to the street without separators (上海市浦东新区世纪大道100号),
+        any other one street first, separated by commas (the postcode apart)."""
+        self.ensure_one()
+        company = self.sudo()
+        if company.country_id.code == "CN":
+            parts = [company.city, company.street, company.street2]
+            state = company.state_id.name
+            if state and not (company.city or "").startswith(state):
+                parts.insert(0, state)
+            return "".join(part for part in parts if part)
+        parts = [company.street, company.street2, company.city, company.state_id.name]
+        return ", ".join(part for part in parts if part)
+
+    def _lease_letter_contact_phone(self):
+        self.ensure_one()
+        return self.sudo().lease_letter_contact_phone or self.sudo().phone or ""
+
     def _lease_check_penalty_rate(self, rate):
         """Refuse a daily penalty rate that is negative or above the company's cap."""
         self.ensure_one()
@@ -154,3 +218,90 @@ class ResCompany(models.Model):
                     high=high,
                 )
             )
+
+    # ------------------------------------------------------------------
+    # Demo data (issue 11 item 1)
+    # ------------------------------------------------------------------
+    @api.model
+    def _lease_demo_chinese_company(self):
+        """Demo data: the main company becomes a Shanghai leasing company keeping Chinese
+        books: Odoo's ``l10n_cn`` chart of accounts in CNY, a Chinese name and address,
+        its phone, the bank account the letters ask to pay into (我司指定账户) and the
+        collection contact they name, in Shanghai time on China's working calendar.
+
+        Only where ``l10n_cn`` is installed (``make run`` installs it with the addon):
+        the chart is reloaded before any lease entry exists (the generic chart loaded by
+        ``account``'s demo and its demo entries are replaced, as a localization's demo
+        does). Elsewhere, e.g. the test databases, the company is left as it is."""
+        module = self.env["ir.module.module"].search(
+            [("name", "=", "l10n_cn"), ("state", "=", "installed")]
+        )
+        company = self.env.ref("base.main_company")
+        if not module or company.chart_template == "cn":
+            return False
+        if self.env["lease.contract"].search_count(
+            [("company_id", "=", company.id)], limit=1
+        ):
+            return False
+        ref = self.env.ref
+        company.write(
+            {
+                "name": "上海示范融资租赁有限公司",
+                "street": "浦东新区世纪大道1000号",
+                "street2": "示范金融大厦18层",
+                "city": "上海市",
+                "state_id": ref("base.state_cn_SH").id,
+                "zip": "200120",
+                "country_id": ref("base.cn").id,
+                "phone": "021-5088 6688",
+                "email": "service@shifan-leasing.example.cn",
+                "website": "www.shifan-leasing.example.cn",
+                "company_registry": "91310115MA1K4DEMO8",
+            }
+        )
+        company.partner_id.write({"tz": "Asia/Shanghai", "lang": "zh_CN"})
+        self.env["account.chart.template"].try_loading("cn", company, install_demo=True)
+        company.resource_calendar_id.tz = "Asia/Shanghai"
+        bank = self.env["res.bank"].create(
+            {
+                "name": "中国工商银行股份有限公司上海浦东示范支行",
+                "bic": "ICBKCNBJSHI",
+                "country": ref("base.cn").id,
+            }
+        )
+        account = self.env["res.partner.bank"].create(
+            {
+                "partner_id": company.partner_id.id,
+                "acc_number": "1001 2345 6789 0123 456",
+                "acc_holder_name": company.name,
+                "bank_id": bank.id,
+                "allow_out_payment": True,
+            }
+        )
+        journal = self.env["account.journal"].search(
+            [("type", "=", "bank"), ("company_id", "=", company.id)], limit=1
+        )
+        if journal and not journal.bank_account_id:
+            journal.bank_account_id = account
+        company.write(
+            {
+                "lease_letter_bank_id": account.id,
+                "lease_letter_contact_name": "资产管理部 王经理",
+                "lease_letter_contact_phone": "021-5088 6699",
+            }
+        )
+        # The localizations' demo companies (l10n_cn's CN ASSBE / ASBE Company, l10n_us's
+        # My US Company...) are not this leasing company's: out of the users' switcher
+        others = self.search([("id", "!=", company.id)])
+        users = (
+            self.env["res.users"]
+            .with_context(active_test=False)
+            .search(
+                [("company_ids", "in", others.ids), ("company_id", "=", company.id)]
+            )
+        )
+        users.write({"company_ids": [Command.unlink(other.id) for other in others]})
+        # China's holidays and make-up working days, crons at Shanghai times
+        self.env["resource.calendar"]._cron_lease_load_china_calendar()
+        self._lease_schedule_crons()
+        return True

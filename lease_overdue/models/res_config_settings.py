@@ -26,3 +26,12 @@ class ResConfigSettings(models.TransientModel):
     )
     lease_date_min = fields.Date(related="company_id.lease_date_min", readonly=False)
     lease_date_max = fields.Date(related="company_id.lease_date_max", readonly=False)
+    lease_letter_bank_id = fields.Many2one(
+        related="company_id.lease_letter_bank_id", readonly=False
+    )
+    lease_letter_contact_name = fields.Char(
+        related="company_id.lease_letter_contact_name", readonly=False
+    )
+    lease_letter_contact_phone = fields.Char(
+        related="company_id.lease_letter_contact_phone", readonly=False
+    )
