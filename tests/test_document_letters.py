@@ -271,3 +271,25 @@ class TestDocumentLetters(LeaseDocumentHttpCase):
         response = self.url_open(self._preview_url(action), timeout=120)
         self.assertNotEqual(response.status_code, 200)
         self.assertFalse(response.content.startswith(b"%PDF"))
+
+    def test_tour_head_previews_then_signs(self):
+        """Issue 11 item 10 (SPEC E3): in a real browser, in Chinese, the head of asset
+        management opens the notice waiting for him, previews its PDF, then signs it:
+        the notice is approved and signed by him."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(
+            ["lease_overdue"], ["zh_CN"], overwrite=True
+        )
+        notice = self._notice()
+        notice.with_user(self.users["collector"]).action_submit()
+        head = self.users["am_head"]
+        head.write({"lang": "zh_CN", "tz": "Asia/Shanghai"})
+        self._pdf(notice)  # the report's assets, as in the preview test above
+        self.start_tour(
+            f"/odoo/lease.document/{notice.id}",
+            "lease_head_sign_tour",
+            login=head.login,
+        )
+        self.env.invalidate_all()
+        self.assertEqual(notice.state, "approved")
+        self.assertEqual(notice.signed_by_id, head)
