@@ -5,7 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
-from .lease_report_archive_mixin import local_days_utc
+from .lease_report_tools import local_days_utc
 
 # Figures of a generated report: written once by ``action_generate``, never afterwards.
 SNAPSHOT_FIELDS = {
