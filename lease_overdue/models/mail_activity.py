@@ -6,19 +6,11 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 
-from .lease_escalation_role import DEPARTMENTS
+from .lease_constants import DEPARTMENTS, HEAD_GROUPS, HEADED_DEPARTMENTS
 from .lease_escalation_rule import contract_priority
 
 LEASE_MODELS = ("lease.collection.case", "lease.contract")
 
-# The head group of each department whose tasks he sees and reassigns (SPEC A2).
-_HEAD_GROUPS = {
-    "asset_management": "group_asset_management_head",
-    "risk_management": "group_risk_management_head",
-    "legal": "group_legal_head",
-    "business": "group_business_head",
-    "finance": "group_finance_head",
-}
 # Only the escalation job sets these (an escalation task is known by them).
 _TASK_MARKER_FIELDS = {"lease_escalation_rule_id", "lease_role_code"}
 # An escalation task stays on its record, rule, role and department.
@@ -145,12 +137,13 @@ class MailActivity(models.Model):
         )
 
     def _lease_headed_departments(self):
-        """Departments of which the current user is the head."""
+        """Departments of which the current user is the head: he sees and reassigns
+        their tasks (SPEC A2)."""
         user = self.env.user
         return {
             department
-            for department, group in _HEAD_GROUPS.items()
-            if user.has_group(f"lease_overdue.{group}")
+            for department in HEADED_DEPARTMENTS
+            if user.has_group(HEAD_GROUPS[department])
         }
 
     def _lease_check_task_write(self, vals):
