@@ -1,4 +1,3 @@
-import hashlib
 import logging
 from datetime import timedelta
 
@@ -737,9 +736,11 @@ class LeaseDocument(models.Model):
         return f"lease_overdue.report_{self.kind}"
 
     def _render_and_archive(self):
-        """Render each document with its report (``lease_overdue.report_<kind>``) and keep
-        the PDF as an attachment with its SHA-256 hash. Skipped, with a log line, when the
-        kind has no report yet or PDF rendering is not available (test mode)."""
+        """Render each document with its report (``lease_overdue.report_<kind>``): the
+        rendering keeps the PDF as a sealed attachment with its SHA-256 hash
+        (lease.report.archive.mixin, through ir.actions.report). Skipped, with a log
+        line, when the kind has no report yet or PDF rendering is not available (test
+        mode)."""
         reports = self.env["ir.actions.report"]
         archived = self.env["lease.document"]
         for doc in self:
@@ -751,32 +752,9 @@ class LeaseDocument(models.Model):
                     "No report %s yet: %s is not archived.", report_ref, doc.name
                 )
                 continue
-            content, report_type = reports._render_qweb_pdf(report_ref, doc.ids)
-            if doc.content_hash:  # archived while rendering
+            reports._render_qweb_pdf(report_ref, doc.ids)
+            if doc.content_hash:
                 archived |= doc
-                continue
-            if report_type != "pdf":
+            else:
                 _logger.info("PDF rendering unavailable: %s is not archived.", doc.name)
-                continue
-            attachment = (
-                self.env["ir.attachment"]
-                .sudo()
-                .create(
-                    {
-                        "name": f"{doc.name}.pdf",
-                        "raw": content,
-                        "mimetype": "application/pdf",
-                        "res_model": doc._name,
-                        "res_id": doc.id,
-                        "lease_sealed": True,
-                    }
-                )
-            )
-            doc.sudo().write(
-                {
-                    "attachment_id": attachment.id,
-                    "content_hash": hashlib.sha256(content).hexdigest(),
-                }
-            )
-            archived |= doc
         return archived
