@@ -75,10 +75,12 @@
         "views/lease_case_closure_views.xml",
         "views/lease_nightly_run_views.xml",
         "views/lease_today_item_views.xml",
+        "views/res_config_settings_heads_views.xml",
     ],
     "demo": [
         "data/lease_overdue_demo_company.xml",
         "data/lease_overdue_demo_users.xml",
+        "data/lease_overdue_demo_heads.xml",
         "data/lease_overdue_demo_home_actions.xml",
         "data/lease_overdue_demo_partners.xml",
         "data/lease_overdue_demo_contracts.xml",

@@ -705,14 +705,38 @@ run_linters() {
 
 ok_word() { if [ "$1" = 0 ]; then echo OK; else echo FAILED; fi; }
 
+# pytest_counts JUNIT_XML: "passed failed skipped" from pytest's JUnit XML report (errors
+# count as failed); "0 0 0" when pytest wrote none (it did not start, or crashed).
+pytest_counts() {
+    "$PY" - "$1" <<'EOF'
+import sys
+import xml.etree.ElementTree as ET
+
+try:
+    root = ET.parse(sys.argv[1]).getroot()
+except (OSError, ET.ParseError):
+    print(0, 0, 0)
+    sys.exit()
+suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
+total, failed, errors, skipped = (
+    sum(int(s.get(key, 0)) for s in suites)
+    for key in ("tests", "failures", "errors", "skipped")
+)
+failed += errors
+print(max(total - failed - skipped, 0), failed, skipped)
+EOF
+}
+
 cmd_test() {
-    local t0=$SECONDS rc_install=0 rc_pytest=0 rc_lint=0 summary="" plog
+    local t0=$SECONDS rc_install=0 rc_pytest=0 rc_lint=0 summary="" plog junit
     setup
     ensure_template
     fresh_db lease_test
     mkdir -p "$LOGS"
     install_addon "$RUN_DB" "$LOGS/install-$RUN_DB.log" || rc_install=1
     plog=$LOGS/pytest-$RUN_DB.log
+    junit=$LOGS/pytest-$RUN_DB.xml
+    rm -f "$junit"
     if [ "$rc_install" = 0 ]; then
         log "pytest --odoo-http ${*:-tests/} on $RUN_DB (log: ${plog#"$ROOT"/})"
         cd "$ROOT"
@@ -721,9 +745,12 @@ cmd_test() {
         # CI time limit: make such a wait fail after LEASE_LOCK_TIMEOUT instead
         PGOPTIONS="${PGOPTIONS:+$PGOPTIONS }-c lock_timeout=${LEASE_LOCK_TIMEOUT:-120s}" \
             "$VENV/bin/pytest" --odoo-config="$CONF" --odoo-database="$RUN_DB" --odoo-http \
-            --odoo-log-level=warn "$@" 2>&1 | tee "$plog"
+            --odoo-log-level=warn --junitxml="$junit" "$@" 2>&1 | tee "$plog"
+        # The verdict is pytest's exit status (0: every test passed; 1: a test failed;
+        # 2-4: interrupted, internal or usage error; 5: no test collected).
         rc_pytest=${PIPESTATUS[0]}
         set -e
+        # shown again at the end, never read: the counts come from the JUnit XML report
         summary=$(grep -E '^=+ .*( passed| failed| error| skipped| no tests ran| deselected).* in [0-9.]+s.* =+$' "$plog" | tail -n 1 || true)
         [ "$rc_pytest" != 5 ] || log "pytest collected no test (exit code 5): that is a failure"
     fi
@@ -731,12 +758,8 @@ cmd_test() {
     drop_run_db
     leave_cluster
 
-    local passed failed errors skipped
-    passed=$(grep -oE '[0-9]+ passed' <<<"$summary" | grep -oE '[0-9]+' || echo 0)
-    failed=$(grep -oE '[0-9]+ failed' <<<"$summary" | grep -oE '[0-9]+' || echo 0)
-    errors=$(grep -oE '[0-9]+ errors?' <<<"$summary" | grep -oE '[0-9]+' || echo 0)
-    skipped=$(grep -oE '[0-9]+ skipped' <<<"$summary" | grep -oE '[0-9]+' || echo 0)
-    failed=$((failed + errors))
+    local passed failed skipped
+    read -r passed failed skipped < <(pytest_counts "$junit")
     if [ "$rc_install" = 0 ] && [ "$rc_pytest" = 0 ] && [ "$passed" = 0 ]; then
         log "no test passed: that is a failure"
         rc_pytest=1

@@ -3,7 +3,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from .lease_report_archive_mixin import local_days_utc
+from .lease_report_tools import local_days_utc
 
 REPORT_REF = "lease_overdue.report_collection_log_monthly"
 REPORT_TEMPLATE = "lease_overdue.collection_log_monthly"

@@ -3,6 +3,8 @@ import pytz
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .lease_constants import CHANNELS
+
 LEVELS = [("high", "High"), ("medium", "Medium"), ("low", "Low"), ("none", "None")]
 
 
@@ -45,14 +47,7 @@ class LeaseCollectionRecord(models.Model):
         required=True, default=fields.Datetime.now, index=True, tracking=True
     )
     channel = fields.Selection(
-        [
-            ("phone", "Phone Call"),
-            ("sms", "SMS"),
-            ("letter", "Letter"),
-            ("visit", "On-site Visit"),
-            ("lawyer_letter", "Lawyer's Letter"),
-            ("email", "Email"),
-        ],
+        CHANNELS,
         required=True,
         default="phone",
         tracking=True,

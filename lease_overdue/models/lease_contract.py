@@ -6,6 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero, float_round
 
+from .lease_constants import GRADES
+
 PERIOD_MONTHS = {"monthly": 1, "quarterly": 3}
 
 # Fields of an active contract that change only through an approved amendment
@@ -270,12 +272,7 @@ class LeaseContract(models.Model):
     )
     amount_band_id = fields.Many2one("lease.amount.band", readonly=True, copy=False)
     risk_grade = fields.Selection(
-        [
-            ("a", "A - Low"),
-            ("b", "B - Medium"),
-            ("c", "C - High"),
-            ("d", "D - Critical"),
-        ],
+        GRADES,
         readonly=True,
         copy=False,
         index=True,

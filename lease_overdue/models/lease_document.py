@@ -1,42 +1,13 @@
-import hashlib
 import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from .lease_constants import DEPARTMENTS, HEAD_GROUPS, MEMBER_GROUPS
+
 _logger = logging.getLogger(__name__)
 
-DEPARTMENTS = [
-    ("asset_management", "Asset Management"),
-    ("risk_management", "Risk Management"),
-    ("legal", "Legal & Compliance"),
-    ("business", "Business"),
-    ("finance", "Finance"),
-    ("review_committee", "Review Committee"),
-    ("general_manager", "General Manager"),
-]
-# Who decides for a department (SPEC A2): the department's head; the review committee and
-# the general manager decide as themselves.
-APPROVER_GROUPS = {
-    "asset_management": "lease_overdue.group_asset_management_head",
-    "risk_management": "lease_overdue.group_risk_management_head",
-    "legal": "lease_overdue.group_legal_head",
-    "business": "lease_overdue.group_business_head",
-    "finance": "lease_overdue.group_finance_head",
-    "review_committee": "lease_overdue.group_review_committee",
-    "general_manager": "lease_overdue.group_general_manager",
-}
-# Who belongs to a department (staff or head): who prepares, submits and issues its papers.
-MEMBER_GROUPS = {
-    "asset_management": "lease_overdue.group_asset_management",
-    "risk_management": "lease_overdue.group_risk_management",
-    "legal": "lease_overdue.group_legal",
-    "business": "lease_overdue.group_business",
-    "finance": "lease_overdue.group_finance",
-    "review_committee": "lease_overdue.group_review_committee",
-    "general_manager": "lease_overdue.group_general_manager",
-}
 DOCUMENT_KINDS = [
     ("collection_notice", "Rent Collection Notice"),
     ("lawyer_letter", "Lawyer's Demand Letter"),
@@ -355,20 +326,8 @@ class LeaseDocument(models.Model):
                         roles=doc._missing_approvals_label(),
                     )
                 )
-            if (
-                doc.state == "issued"
-                and doc.kind == "collection_notice"
-                and not (
-                    doc.signed_by_id
-                    and doc.signed_by_id._has_group(APPROVER_GROUPS["asset_management"])
-                )
-            ):
-                raise ValidationError(
-                    self.env._(
-                        "A rent collection notice goes out only after the head of asset "
-                        "management has signed it."
-                    )
-                )
+            if doc.state == "issued" and doc._lease_awaits_head_signature():
+                raise ValidationError(doc._lease_head_signature_message())
 
     @api.constrains("kind", "contract_id", "recipient_id")
     def _check_recipient(self):
@@ -501,9 +460,7 @@ class LeaseDocument(models.Model):
     @api.model
     def _approver_roles(self, user):
         """The departments ``user`` may decide for (SPEC A2)."""
-        return {
-            role for role, group in APPROVER_GROUPS.items() if user._has_group(group)
-        }
+        return {role for role, group in HEAD_GROUPS.items() if user._has_group(group)}
 
     def _check_department_member(self):
         """Only the owning department prepares, submits and issues a document (A2)."""
@@ -542,6 +499,22 @@ class LeaseDocument(models.Model):
                             role=labels[role],
                         )
                     )
+
+    def _lease_awaits_head_signature(self):
+        """True for a rent collection notice not signed by the head of asset management:
+        it may not go out (SPEC E3). The one place this rule is checked: issuing, the
+        state constraint and the DRAFT watermark of the print call it."""
+        self.ensure_one()
+        return self.kind == "collection_notice" and not (
+            self.signed_by_id
+            and self.signed_by_id._has_group(HEAD_GROUPS["asset_management"])
+        )
+
+    def _lease_head_signature_message(self):
+        return self.env._(
+            "A rent collection notice goes out only after the head of asset "
+            "management has signed it."
+        )
 
     def _missing_approvals(self):
         """True when the document still lacks approvals of its circuit."""
@@ -695,16 +668,8 @@ class LeaseDocument(models.Model):
                         else "",
                     )
                 )
-            if doc.kind == "collection_notice" and not (
-                doc.signed_by_id
-                and doc.signed_by_id._has_group(APPROVER_GROUPS["asset_management"])
-            ):
-                raise UserError(
-                    self.env._(
-                        "A rent collection notice goes out only after the head of "
-                        "asset management has signed it."
-                    )
-                )
+            if doc._lease_awaits_head_signature():
+                raise UserError(doc._lease_head_signature_message())
         if not self.env.su:
             self._check_department_member()
         self.sudo().write(
@@ -771,9 +736,11 @@ class LeaseDocument(models.Model):
         return f"lease_overdue.report_{self.kind}"
 
     def _render_and_archive(self):
-        """Render each document with its report (``lease_overdue.report_<kind>``) and keep
-        the PDF as an attachment with its SHA-256 hash. Skipped, with a log line, when the
-        kind has no report yet or PDF rendering is not available (test mode)."""
+        """Render each document with its report (``lease_overdue.report_<kind>``): the
+        rendering keeps the PDF as a sealed attachment with its SHA-256 hash
+        (lease.report.archive.mixin, through ir.actions.report). Skipped, with a log
+        line, when the kind has no report yet or PDF rendering is not available (test
+        mode)."""
         reports = self.env["ir.actions.report"]
         archived = self.env["lease.document"]
         for doc in self:
@@ -785,32 +752,9 @@ class LeaseDocument(models.Model):
                     "No report %s yet: %s is not archived.", report_ref, doc.name
                 )
                 continue
-            content, report_type = reports._render_qweb_pdf(report_ref, doc.ids)
-            if doc.content_hash:  # archived while rendering
+            reports._render_qweb_pdf(report_ref, doc.ids)
+            if doc.content_hash:
                 archived |= doc
-                continue
-            if report_type != "pdf":
+            else:
                 _logger.info("PDF rendering unavailable: %s is not archived.", doc.name)
-                continue
-            attachment = (
-                self.env["ir.attachment"]
-                .sudo()
-                .create(
-                    {
-                        "name": f"{doc.name}.pdf",
-                        "raw": content,
-                        "mimetype": "application/pdf",
-                        "res_model": doc._name,
-                        "res_id": doc.id,
-                        "lease_sealed": True,
-                    }
-                )
-            )
-            doc.sudo().write(
-                {
-                    "attachment_id": attachment.id,
-                    "content_hash": hashlib.sha256(content).hexdigest(),
-                }
-            )
-            archived |= doc
         return archived

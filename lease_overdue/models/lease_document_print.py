@@ -36,14 +36,7 @@ class LeaseDocument(models.Model):
         self.ensure_one()
         if self.state not in ("approved", "issued"):
             return True
-        if self.kind == "collection_notice":
-            return not (
-                self.signed_by_id
-                and self.signed_by_id._has_group(
-                    "lease_overdue.group_asset_management_head"
-                )
-            )
-        return False
+        return self._lease_awaits_head_signature()
 
     # Archive hooks (lease.report.archive.mixin)
     def _lease_archived_attachment(self, report):

@@ -157,10 +157,16 @@ class LeaseEscalationRule(models.Model):
         activity_vals = []
         log_vals = []
         bodies = {}
+        waiting = cases.browse()
         for case in review:
             contract = case.contract_id
             company = contract.company_id
             head = state.role_user("asset_management_head", contract)
+            if not head:
+                # nobody to review: the case stays a catch-up case until a head is set
+                state.wait_for_head("asset_management_head", contract)
+                waiting |= case
+                continue
             deadline = state.deadline(company, 2, True)
             entries = sorted(
                 state.skipped[case.id],
@@ -233,7 +239,7 @@ class LeaseEscalationRule(models.Model):
             vals["activity_id"] = activities[vals.pop("activity_index")].id
         if bodies:
             review.sudo()._message_log_batch(bodies=bodies)
-        cases.sudo().write({"date_catchup": state.today})
+        (cases - waiting).sudo().write({"date_catchup": state.today})
         return Log.sudo().create(log_vals)
 
 

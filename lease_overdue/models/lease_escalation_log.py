@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .lease_escalation_role import DEPARTMENTS
+from .lease_constants import DEPARTMENTS
 
 
 class LeaseEscalationLog(models.Model):

@@ -1,7 +1,10 @@
 from odoo import fields, models
 
-# Who a role designates on a contract or case; the department groups fall back from the
-# head to any member of the department (see lease.escalation.rule._resolve_users).
+from .lease_constants import DEPARTMENTS
+
+# Who a role designates on a contract or case: the person named on the contract, else
+# the department's head (see lease.escalation.rule.ROLE_SOURCES and
+# res.company._lease_department_heads).
 ROLE_CODES = [
     ("collector", "Collector"),
     ("account_manager", "Account Manager"),
@@ -12,16 +15,6 @@ ROLE_CODES = [
     ("legal_head", "Head of Legal & Compliance"),
     ("business_head", "Head of Business"),
     ("finance_head", "Head of Finance"),
-    ("review_committee", "Review Committee"),
-    ("general_manager", "General Manager"),
-]
-
-DEPARTMENTS = [
-    ("asset_management", "Asset Management"),
-    ("risk_management", "Risk Management"),
-    ("legal", "Legal & Compliance"),
-    ("business", "Business"),
-    ("finance", "Finance"),
     ("review_committee", "Review Committee"),
     ("general_manager", "General Manager"),
 ]

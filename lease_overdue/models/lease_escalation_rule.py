@@ -24,6 +24,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 
+from .lease_constants import GRADE_RANK, GRADES, HEAD_FIELDS
 from .lease_vendor_objection import OBJECTION_SCOPES
 
 _logger = logging.getLogger(__name__)
@@ -31,42 +32,21 @@ _logger = logging.getLogger(__name__)
 CASE_MODEL = "lease.collection.case"
 CONTRACT_MODEL = "lease.contract"
 
-# role code -> (field on the contract, groups to take the person from, best first)
+# role code -> (field on the contract naming the person, department whose head receives
+# the task when the contract names nobody; see res.company._lease_department_heads)
 ROLE_SOURCES = {
-    "collector": (
-        "collector_id",
-        ("group_asset_management_head", "group_asset_management"),
-    ),
-    "account_manager": (
-        "account_manager_id",
-        ("group_business_head", "group_business"),
-    ),
-    "team_lead": ("team_lead_id", ("group_business_head", "group_business")),
-    "risk_officer": (
-        "risk_officer_id",
-        ("group_risk_management_head", "group_risk_management"),
-    ),
-    "asset_management_head": (
-        None,
-        ("group_asset_management_head", "group_asset_management"),
-    ),
-    "risk_management_head": (
-        None,
-        ("group_risk_management_head", "group_risk_management"),
-    ),
-    "legal_head": (None, ("group_legal_head", "group_legal")),
-    "business_head": (None, ("group_business_head", "group_business")),
-    "finance_head": (None, ("group_finance_head", "group_finance")),
-    "review_committee": (None, ("group_review_committee",)),
-    "general_manager": (None, ("group_general_manager",)),
+    "collector": ("collector_id", "asset_management"),
+    "account_manager": ("account_manager_id", "business"),
+    "team_lead": ("team_lead_id", "business"),
+    "risk_officer": ("risk_officer_id", "risk_management"),
+    "asset_management_head": (None, "asset_management"),
+    "risk_management_head": (None, "risk_management"),
+    "legal_head": (None, "legal"),
+    "business_head": (None, "business"),
+    "finance_head": (None, "finance"),
+    "review_committee": (None, "review_committee"),
+    "general_manager": (None, "general_manager"),
 }
-
-GRADES = [
-    ("a", "A - Low"),
-    ("b", "B - Medium"),
-    ("c", "C - High"),
-    ("d", "D - Critical"),
-]
 
 # D8 categories (D8 L148-L150). The policy text says "30天以下 ... 逾期未超过30天": not
 # exceeding 30 days, so 1-30 / 31-60 / over 60 (SPEC E12 writes <30 and 30-60).
@@ -78,7 +58,6 @@ PRIORITY_SQL = """(COALESCE(%(c)s.overdue_count, 0) * 10000000.0
     + LEAST(COALESCE(%(c)s.overdue_days_total, 0), 999999) * 10.0
     + CASE %(c)s.risk_grade WHEN 'd' THEN 4 WHEN 'c' THEN 3 WHEN 'b' THEN 2
                             WHEN 'a' THEN 1 ELSE 0 END)"""
-GRADE_RANK = {"a": 1, "b": 2, "c": 3, "d": 4}
 
 
 def contract_priority(contract):
@@ -430,6 +409,7 @@ class LeaseEscalationRule(models.Model):
             run._commit_rule()  # issue 10 item 4: a killed run loses this rule at most
         if state.catchup:
             logs |= self._catchup_finish(state)
+        errors += state.missing_heads_messages()
         self.env.flush_all()
         run.write(
             {
@@ -728,6 +708,7 @@ class LeaseEscalationRule(models.Model):
                     "state": state_value,
                 }
                 if role_code == "sms":
+                    # the SMS goes out even when nobody is set to answer for it
                     user = state.role_user(self._sms_role(), contract)
                     vals["user_id"] = user.id
                     vals["department"] = "risk_management"
@@ -754,12 +735,22 @@ class LeaseEscalationRule(models.Model):
         for record in records:
             case = record if model == CASE_MODEL else self.env[CASE_MODEL]
             contract = record.contract_id if case else record
+            users = [
+                (role, state.role_user(role.code, contract)) for role in self.role_ids
+            ]
+            if not all(user for _role, user in users):
+                # Nobody to receive a role's task (issue 12 item 4): the target waits, with
+                # no task and no ledger row, for the next run once a head is set; the run
+                # reports it (state.missing_heads_messages).
+                for role, user in users:
+                    if not user:
+                        state.wait_for_head(role.code, contract)
+                continue
             deadline = state.deadline(
                 contract.company_id, self.deadline_days, self.deadline_working_days
             )
             for period in todo[record.id]:
-                for role in self.role_ids:
-                    user = state.role_user(role.code, contract)
+                for role, user in users:
                     plan.append((record, case, contract, deadline, period, role, user))
         open_tasks = self._open_tasks(
             model, [item[0].id for item in plan], [item[6].id for item in plan]
@@ -887,7 +878,9 @@ class _RunState:
         self._companies = None
         self._working = {}
         self._deadlines = {}
-        self._dept_users = {}
+        self._heads = None
+        # {(company, department): number of targets waiting for a head}
+        self.missing_heads = defaultdict(int)
         self._schemes = {}
         # Catch-up (issue 9 item 9): handled by the daily run only.
         self.catchup = catchup
@@ -969,32 +962,40 @@ class _RunState:
             )
         return self._catchup_ids
 
-    def department_user(self, xmlids, company):
-        key = (xmlids, company.id)
-        if key not in self._dept_users:
-            user = self.env["res.users"]
-            for xmlid in xmlids:
-                group = self.env.ref(f"lease_overdue.{xmlid}", raise_if_not_found=False)
-                if not group:
-                    continue
-                user = self.env["res.users"].search(
-                    [
-                        ("all_group_ids", "in", group.id),
-                        ("company_ids", "in", company.id),
-                        ("share", "=", False),
-                    ],
-                    order="id",
-                    limit=1,
-                )
-                if user:
-                    break
-            self._dept_users[key] = user or self.env.ref("base.user_admin")
-        return self._dept_users[key]
+    def department_head(self, department, company):
+        """Who receives ``department``'s tasks in ``company`` (an empty recordset when
+        nobody can; see res.company._lease_department_heads): read once per run."""
+        if self._heads is None:
+            self._heads = self.companies()._lease_department_heads()
+        return self._heads.get((company.id, department)) or self.env["res.users"]
 
     def role_user(self, code, contract):
-        field, groups = ROLE_SOURCES[code]
+        """The person a role designates on ``contract``: the one the contract names, else
+        the department's head; empty when nobody is set (see ``wait_for_head``)."""
+        field, department = ROLE_SOURCES[code]
         user = contract[field] if field else None
-        return user or self.department_user(groups, contract.company_id)
+        return user or self.department_head(department, contract.company_id)
+
+    def wait_for_head(self, code, contract):
+        """Count a task not created because nobody receives ``code``'s tasks."""
+        self.missing_heads[contract.company_id, ROLE_SOURCES[code][1]] += 1
+
+    def missing_heads_messages(self):
+        """One line per company and department whose tasks waited for want of a head."""
+        fields_ = self.env["res.company"]._fields
+        return [
+            self.env._(
+                "%(company)s: no %(role)s set in the settings (Invoicing > Responsible "
+                "people) and not exactly one user of the company in the head group: "
+                "%(count)s task(s) not created; the next run creates them once it is set.",
+                company=company.display_name,
+                role=fields_[HEAD_FIELDS[department]]._description_string(self.env),
+                count=count,
+            )
+            for (company, department), count in sorted(
+                self.missing_heads.items(), key=lambda item: (item[0][0].id, item[0][1])
+            )
+        ]
 
 
 def activity_list_note(title, rows):

@@ -7,7 +7,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
-from .lease_report_archive_mixin import local_days_utc
+from .lease_constants import HEAD_GROUPS, HEADED_DEPARTMENTS
+from .lease_report_tools import local_days_utc
 
 # Figures of a generated report: written once by ``action_generate``, never afterwards.
 SNAPSHOT_FIELDS = {
@@ -36,13 +37,7 @@ SNAPSHOT_FIELDS = {
 }
 
 # The departments the weekly report goes to (D9 L177: 报送相关部门, 抄送总经理).
-RECIPIENT_GROUPS = [
-    "lease_overdue.group_asset_management_head",
-    "lease_overdue.group_risk_management_head",
-    "lease_overdue.group_legal_head",
-    "lease_overdue.group_business_head",
-    "lease_overdue.group_finance_head",
-]
+RECIPIENT_GROUPS = [HEAD_GROUPS[department] for department in HEADED_DEPARTMENTS]
 
 
 class LeaseOverdueWeeklyReport(models.Model):

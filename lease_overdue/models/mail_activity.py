@@ -6,28 +6,16 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 
-from .lease_escalation_role import DEPARTMENTS
+from .lease_constants import (
+    DEPARTMENTS,
+    HEAD_GROUPS,
+    HEADED_DEPARTMENTS,
+    MEMBER_GROUPS,
+)
 from .lease_escalation_rule import contract_priority
 
 LEASE_MODELS = ("lease.collection.case", "lease.contract")
 
-# The head group of each department whose tasks he sees and reassigns (SPEC A2).
-_HEAD_GROUPS = {
-    "asset_management": "group_asset_management_head",
-    "risk_management": "group_risk_management_head",
-    "legal": "group_legal_head",
-    "business": "group_business_head",
-    "finance": "group_finance_head",
-}
-# The staff group of each department: its members' tasks on the lease records are
-# the department's queue, which its head supervises (issue 11 item 6).
-_STAFF_GROUPS = {
-    "asset_management": "group_asset_management",
-    "risk_management": "group_risk_management",
-    "legal": "group_legal",
-    "business": "group_business",
-    "finance": "group_finance",
-}
 # What the done wizard may add to the collection record of a call or visit (SPEC F1).
 _OUTCOME_FIELDS = {
     "contact_name",
@@ -175,12 +163,13 @@ class MailActivity(models.Model):
         )
 
     def _lease_headed_departments(self):
-        """Departments of which the current user is the head."""
+        """Departments of which the current user is the head: he sees and reassigns
+        their tasks (SPEC A2)."""
         user = self.env.user
         return {
             department
-            for department, group in _HEAD_GROUPS.items()
-            if user.has_group(f"lease_overdue.{group}")
+            for department in HEADED_DEPARTMENTS
+            if user.has_group(HEAD_GROUPS[department])
         }
 
     def _lease_department_staff(self, departments):
@@ -188,7 +177,7 @@ class MailActivity(models.Model):
         staff group)."""
         groups = self.env["res.groups"]
         for department in sorted(departments):
-            groups |= self.env.ref(f"lease_overdue.{_STAFF_GROUPS[department]}")
+            groups |= self.env.ref(MEMBER_GROUPS[department])
         return groups.sudo().all_user_ids
 
     def _lease_supervised_domain(self, departments=None):

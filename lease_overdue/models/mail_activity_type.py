@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from .lease_constants import CHANNELS
+
 
 class MailActivityType(models.Model):
     _inherit = "mail.activity.type"
@@ -8,14 +10,7 @@ class MailActivityType(models.Model):
         "Collection Task", help="Shown in the collection work queues (SPEC E13)."
     )
     lease_record_channel = fields.Selection(
-        [
-            ("phone", "Phone Call"),
-            ("sms", "SMS"),
-            ("letter", "Letter"),
-            ("visit", "On-site Visit"),
-            ("lawyer_letter", "Lawyer's Letter"),
-            ("email", "Email"),
-        ],
+        CHANNELS,
         "Logs a Contact By",
         help="Marking such an activity done on a lease case or contract logs a collection "
         "record of this channel with the feedback as its result (SPEC F1).",

@@ -9,7 +9,7 @@ the preparer (creator or submitter), not only whoever pressed the button.
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from .lease_document import DEPARTMENTS
+from .lease_constants import DEPARTMENTS
 
 DECISIONS = [("pending", "Pending"), ("approve", "Approved"), ("refuse", "Refused")]
 
