@@ -26,3 +26,4 @@ class ResConfigSettings(models.TransientModel):
     )
     lease_date_min = fields.Date(related="company_id.lease_date_min", readonly=False)
     lease_date_max = fields.Date(related="company_id.lease_date_max", readonly=False)
+    lease_lang = fields.Selection(related="company_id.lease_lang", readonly=False)
