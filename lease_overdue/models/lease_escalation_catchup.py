@@ -146,14 +146,38 @@ class LeaseEscalationRule(models.Model):
         )
         model_id = self.env["ir.model"]._get_id(CASE_MODEL)
         todo_type = self.env.ref("mail.mail_activity_data_todo")
-        reasons = {
-            CATCHUP_PAST: self.env._(
-                "Skipped: its day passed before the case entered the system"
-            ),
-            CATCHUP_WITHHELD: self.env._(
-                "Withheld: a legal case or a disposal waits for your decision"
-            ),
-        }
+
+        def note_in(env, case, entries):
+            """The note listing the steps not done, in the language of ``env`` (the
+            assignee's for the task, the company's for the chatter: issue 11 item 3)."""
+            reasons = {
+                CATCHUP_PAST: env._(
+                    "Skipped: its day passed before the case entered the system"
+                ),
+                CATCHUP_WITHHELD: env._(
+                    "Withheld: a legal case or a disposal waits for your decision"
+                ),
+            }
+            title = env._(
+                "The case entered the system on overdue day %(day)s (tier %(tier)s). "
+                "These steps were not done: decide which to take.",
+                day=case.escalation_first_day,
+                tier=case.with_env(env).tier_id.display_name or "-",
+            )
+            note = activity_list_note(
+                title,
+                [
+                    (rule.with_env(env).name, rule.policy_ref or "", reasons[kind])
+                    for rule, _periods, kind in entries
+                ],
+            )
+            if any(kind == CATCHUP_WITHHELD for _rule, _periods, kind in entries):
+                note += Markup("<p>%s</p>") % env._(
+                    "Start the withheld steps from the case (Start Withheld Steps) "
+                    "once you decided they apply."
+                )
+            return note
+
         activity_vals = []
         log_vals = []
         bodies = {}
@@ -161,39 +185,22 @@ class LeaseEscalationRule(models.Model):
             contract = case.contract_id
             company = contract.company_id
             head = state.role_user("asset_management_head", contract)
+            head_env = company._lease_env(head)
             deadline = state.deadline(company, 2, True)
             entries = sorted(
                 state.skipped[case.id],
                 key=lambda entry: (entry[0].scheme_sequence, entry[0].sequence),
             )
-            title = self.env._(
-                "The case entered the system on overdue day %(day)s (tier %(tier)s). "
-                "These steps were not done: decide which to take.",
-                day=case.escalation_first_day,
-                tier=case.tier_id.display_name or "-",
-            )
-            note = activity_list_note(
-                title,
-                [
-                    (rule.name, rule.policy_ref or "", reasons[kind])
-                    for rule, _periods, kind in entries
-                ],
-            )
-            if any(kind == CATCHUP_WITHHELD for _rule, _periods, kind in entries):
-                note += Markup("<p>%s</p>") % self.env._(
-                    "Start the withheld steps from the case (Start Withheld Steps) "
-                    "once you decided they apply."
-                )
             index = len(activity_vals)
             activity_vals.append(
                 {
                     "res_model_id": model_id,
                     "res_id": case.id,
                     "activity_type_id": todo_type.id,
-                    "summary": self.env._(
+                    "summary": head_env._(
                         "Review the steps skipped when the case entered the system"
                     ),
-                    "note": note,
+                    "note": note_in(head_env, case, entries),
                     "user_id": head.id,
                     "date_deadline": deadline,
                     "automated": True,
@@ -202,7 +209,7 @@ class LeaseEscalationRule(models.Model):
                     "lease_priority": contract_priority(contract),
                 }
             )
-            bodies[case.id] = note
+            bodies[case.id] = note_in(company._lease_env(), case, entries)
             for rule, periods, kind in entries:
                 for period in periods:
                     log_vals.append(
