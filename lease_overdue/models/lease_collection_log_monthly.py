@@ -366,7 +366,10 @@ class LeaseCollectionLogMonthly(models.Model):
                 log.activity_schedule(
                     "mail.mail_activity_data_todo",
                     date_deadline=max(today, log.date_to),
-                    summary=self.env._("Sign the monthly collection log"),
+                    # In the head's language, else the company's (issue 11 item 3).
+                    summary=company._lease_env(user)._(
+                        "Sign the monthly collection log"
+                    ),
                     user_id=user.id,
                 )
             logs |= log

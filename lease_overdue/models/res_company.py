@@ -129,10 +129,12 @@ class ResCompany(models.Model):
         several companies: one group per language, not per record. ``company(record)``
         gives a record's company (default: its ``company_id``)."""
         groups = {}
+        envs = {}  # company id -> environment: computed once per company
         for record in records:
             owner = company(record) if company else record.company_id
-            env = owner.with_env(records.env)._lease_env()
-            groups.setdefault(env, []).append(record.id)
+            if owner.id not in envs:
+                envs[owner.id] = owner.with_env(records.env)._lease_env()
+            groups.setdefault(envs[owner.id], []).append(record.id)
         return {env: records.browse(ids).with_env(env) for env, ids in groups.items()}
 
     @api.constrains(
