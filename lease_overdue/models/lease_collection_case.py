@@ -66,7 +66,7 @@ class LeaseCollectionCase(models.Model):
         related="contract_id.account_manager_id", store=True, index=True
     )
     state = fields.Selection(
-        [("open", "Open"), ("closed", "Closed")],
+        [("open", "Open"), ("closed", "Case Closed")],
         default="open",
         required=True,
         readonly=True,
