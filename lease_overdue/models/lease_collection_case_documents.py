@@ -468,7 +468,7 @@ class LeaseCollectionCase(models.Model):
         created = self.sudo()._escalation_new_disposals("committee")
         for disposal in created:
             disposal.case_id.message_post(
-                body=self.env._(
+                body=disposal.company_id._lease_env()._(
                     "The review committee sent the case straight to asset disposal: %(disposal)s.",
                     disposal=disposal.name,
                 )

@@ -361,16 +361,19 @@ class LeaseCollectionCase(models.Model):
             todo = dict(by_rule[rule])
             rule._act(todo, state)
             for res_id in todo:
-                names[res_id].append(rule.name)
-        self.browse(list(names)).sudo()._message_log_batch(
-            bodies={
-                res_id: self.env._(
-                    "%(user)s started the steps withheld when the case entered the "
-                    "system: %(steps)s.",
-                    user=self.env.user.name,
-                    steps=", ".join(steps),
-                )
-                for res_id, steps in names.items()
-            }
-        )
+                names[res_id].append(rule)
+        # In the company's language (issue 11 item 3).
+        bodies = {
+            case.id: env._(
+                "%(user)s started the steps withheld when the case entered the "
+                "system: %(steps)s.",
+                user=self.env.user.name,
+                steps=", ".join(rule.with_env(env).name for rule in names[case.id]),
+            )
+            for env, cases in self.env["res.company"]
+            ._lease_split(self.browse(list(names)).sudo())
+            .items()
+            for case in cases
+        }
+        self.browse(list(names)).sudo()._message_log_batch(bodies=bodies)
         return True
