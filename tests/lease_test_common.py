@@ -49,6 +49,11 @@ class LeaseTestCase(TransactionCase):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         cls.company = cls.env.company
+        # The texts the addon stores are in the company's language (issue 11 item 3);
+        # the tests' company writes them in English, as the tests' assertions read them
+        # (tests/test_stored_language.py sets Chinese and proves it).
+        cls.env["res.lang"]._activate_lang("en_US")
+        cls.company.lease_lang = "en_US"
         cls.currency = cls.company.currency_id
         cls.bank_journal = cls.env["account.journal"].search(
             [("type", "=", "bank"), ("company_id", "=", cls.company.id)], limit=1
