@@ -1,10 +1,11 @@
 """Stored texts in the company's language, whoever runs the job (issue 11 item 3).
 
-The jobs run as OdooBot, the cron user, whose language is English; the company writes in
-Chinese (``res.company.lease_lang``). Every text the jobs store (task summaries and
-notes, chatter lines, missing documents, the closing reason, weekly report lines) must be
-Chinese, or the assignee's language when he has one (SPEC E14 escalation tasks, E15
-promises, D9 L191 collateral check, W1 weekly report).
+The jobs run as OdooBot, the cron user, whose language is English; the company's own
+language (its contact's) is Chinese and ``res.company.lease_lang`` is left automatic.
+Every text the jobs store (task summaries and notes, chatter lines, missing documents,
+the closing reason, weekly report lines) must be Chinese, a task in its assignee's
+language when he has one (SPEC E14 escalation tasks, D9 L191 collateral check, W1
+weekly report).
 
 The expected strings are the addon's own translations (``get_translation`` reads
 lease_overdue's zh_CN.po; translated rule and tier names are loaded into the database):
@@ -38,7 +39,10 @@ class TestStoredLanguage(EscalationCase):
         cls.env["ir.module.module"]._load_module_terms(
             ["lease_overdue"], ["zh_CN"], overwrite=True
         )
-        cls.company.lease_lang = "zh_CN"
+        # The company's own language is Chinese (its contact's); no forced setting,
+        # so a task is in its assignee's language.
+        cls.company.lease_lang = False
+        cls.company.partner_id.lang = "zh_CN"
         # The cron user (OdooBot) speaks English, as on a fresh database.
         cls.cron_user = cls.env.ref("base.user_root")
         cls.cron_user.lang = "en_US"
@@ -71,19 +75,23 @@ class TestStoredLanguage(EscalationCase):
         return self.contract.current_case_id
 
     def test_lease_lang_rule(self):
-        """Issue 11 item 3: the setting, else the company contact's language, else
-        Chinese when installed; the recipient's language first."""
+        """Issue 11 item 3: the setting when set, else the recipient's language, else
+        the company contact's, else Chinese when installed; never the job user's."""
         company = self.company.with_env(self.cron_env)
-        self.assertEqual(company._lease_lang(), "zh_CN")
+        self.assertEqual(company._lease_lang(), "zh_CN", "the company contact's")
         self.assertEqual(company._lease_lang(self.english_reader), "en_US")
         self.assertEqual(company._lease_lang(self.collector), "zh_CN")
-        self.company.lease_lang = False
-        self.company.partner_id.lang = "en_US"
-        self.assertEqual(company._lease_lang(), "en_US", "the company contact's")
-        self.company.partner_id.lang = False
-        self.assertEqual(company._lease_lang(), "zh_CN", "Chinese, installed")
         self.assertEqual(company._lease_env().lang, "zh_CN")
         self.assertEqual(company._lease_env(self.english_reader).lang, "en_US")
+        self.company.lease_lang = "zh_CN"
+        self.assertEqual(
+            company._lease_lang(self.english_reader), "zh_CN", "the setting rules"
+        )
+        self.company.lease_lang = "en_US"
+        self.assertEqual(company._lease_lang(self.collector), "en_US")
+        self.company.lease_lang = False
+        self.company.partner_id.lang = False
+        self.assertEqual(company._lease_lang(), "zh_CN", "Chinese, installed")
 
     def test_job_tasks_in_company_or_assignee_language(self):
         """Issue 11 item 3, SPEC E14: the escalation job, run by an English-speaking

@@ -65,8 +65,8 @@ class ResCompany(models.Model):
         "Language of Collection Records",
         help="Language of the texts the collection jobs and buttons store: task "
         "summaries and notes, chatter messages, missing documents, weekly report lines. "
-        "Empty: the company's own language (its contact's), else Chinese when it is "
-        "installed. A task is written in its assignee's language when he has one.",
+        "Empty: a task in its assignee's language, the other texts in the company's "
+        "own language (its contact's), else Chinese when it is installed.",
     )
 
     # The record of the last daily overdue run (issue 10, item 1): the daily run
@@ -93,16 +93,17 @@ class ResCompany(models.Model):
 
     def _lease_lang(self, user=None):
         """The language of a text the addon stores for this company (issue 11 item 3):
-        the recipient's (``user``, e.g. the assignee of a task) when he has an
-        installed language, else the company setting ``lease_lang``, else the
-        language of the company's contact, else Chinese when installed, else the
-        current user's. Never the language of whoever runs the job. No query beyond
-        reading the company (the installed languages are cached)."""
+        the company setting ``lease_lang`` when set (one language for all its
+        records), else the recipient's (``user``, e.g. the assignee of a task) when he
+        has an installed language, else the language of the company's contact, else
+        Chinese when installed, else the current user's. Never the language of
+        whoever runs the job. No query beyond reading the company and the user (the
+        installed languages are cached)."""
         installed = dict(self.env["res.lang"].get_installed())
         company = self[:1] or self.env.company
         for code in (
-            user.lang if user else None,
             company.lease_lang,
+            user.lang if user else None,
             company.partner_id.lang,
             "zh_CN",
             self.env.user.lang,
