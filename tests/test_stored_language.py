@@ -152,13 +152,25 @@ class TestStoredLanguage(EscalationCase):
         )
 
     def test_paid_in_full_notes_in_company_language(self):
-        """Issue 11 item 3, SPEC E14: when the job closes a paid case, its closing
-        reason, the chatter line listing the closed tasks and the ledger's reason are
-        Chinese."""
+        """Issue 11 item 3, SPEC E14: the rent invoices' labels, and when the job
+        closes a paid case, its closing reason, the chatter line listing the closed
+        tasks and the ledger's reason are Chinese."""
         case = self._job_day(1)
         self.assertTrue(self._tasks(case))
         invoices = self.contract.installment_ids.move_id.filtered(
             lambda m: m.state == "posted" and m.amount_residual
+        )
+        # the invoicing job's labels are Chinese too
+        line = self.contract.installment_ids.sorted("sequence")[0]
+        rent = zh(
+            "Rent %(contract)s installment %(n)s/%(total)s",
+            contract=self.contract.name,
+            n=1,
+            total=self.contract.term_count,
+        )
+        self.assertIn(
+            zh("%(rent)s - principal", rent=rent),
+            line.move_id.invoice_line_ids.mapped("name"),
         )
         with freeze_time(self.offset(2)):
             for move in invoices:
