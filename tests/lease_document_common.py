@@ -6,6 +6,7 @@ import base64
 from datetime import date, timedelta
 
 from freezegun import freeze_time
+from lease_test_common import english_stored_texts
 
 from odoo import Command
 from odoo.tests import HttpCase, TransactionCase, new_test_user
@@ -153,7 +154,10 @@ class LeaseDocumentMixin:
 
 
 class LeaseDocumentCase(LeaseDocumentMixin, TransactionCase):
-    pass
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        english_stored_texts(cls.env)
 
 
 class LeaseDocumentHttpCase(LeaseDocumentMixin, HttpCase):

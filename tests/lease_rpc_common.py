@@ -8,6 +8,8 @@ he likes. Each call goes through Odoo's real HTTP stack into the test transactio
 
 import json
 
+from lease_test_common import english_stored_texts
+
 from odoo.tests import HttpCase
 
 
@@ -15,6 +17,11 @@ class LeaseRpcCase(HttpCase):
     """HttpCase with ``rpc(user, model, method, ...)`` over ``/json/2``."""
 
     _rpc_keys = None
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        english_stored_texts(cls.env)
 
     def _rpc_key(self, user):
         if self._rpc_keys is None:

@@ -30,6 +30,14 @@ def count_statements(func, *args, **kwargs):
     return statements
 
 
+def english_stored_texts(env):
+    """The texts the addon stores are in the company's language (issue 11 item 3);
+    the tests' company writes them in English, as the tests' assertions read them
+    (tests/test_stored_language.py sets Chinese and proves it)."""
+    env["res.lang"]._activate_lang("en_US")
+    env.company.lease_lang = "en_US"
+
+
 class LeaseTestCase(TransactionCase):
     """A company with a sales and a bank journal, a lessee, a vendor and one user per role."""
 
@@ -49,6 +57,7 @@ class LeaseTestCase(TransactionCase):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         cls.company = cls.env.company
+        english_stored_texts(cls.env)
         cls.currency = cls.company.currency_id
         cls.bank_journal = cls.env["account.journal"].search(
             [("type", "=", "bank"), ("company_id", "=", cls.company.id)], limit=1

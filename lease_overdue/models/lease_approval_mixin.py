@@ -316,13 +316,16 @@ class LeaseApprovalMixin(models.AbstractModel):
             values.update(self._lease_signature_values(review))
         if values:
             self.sudo().write(values)
-        label = self._lease_review_label(review)
+        # In the company's language, whoever decides (issue 11 item 3).
+        company = self.company_id if "company_id" in self._fields else None
+        env = (company or self.env.company)._lease_env()
+        label = self.with_env(env)._lease_review_label(review)
         if approve:
-            body = self.env._(
+            body = env._(
                 "Approved for %(role)s by %(user)s.", role=label, user=user.name
             )
         else:
-            body = self.env._(
+            body = env._(
                 "Refused for %(role)s by %(user)s.", role=label, user=user.name
             )
         if comment:

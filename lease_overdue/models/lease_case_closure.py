@@ -180,7 +180,14 @@ class LeaseCollectionCase(models.Model):
         planned overdue inspections cancelled, each with the reason in its chatter; a
         note and a task go to who decides on the legal cases, approved plans and
         disposals in execution (nothing underway is deleted). A fixed number of queries
-        per model, whatever the number of cases."""
+        per model and language, whatever the number of cases: the notes and tasks are
+        written in the company's language (issue 11 item 3)."""
+        for cases in self.env["res.company"]._lease_split(self).values():
+            cases._lease_stop_on_close_in_lang()
+
+    def _lease_stop_on_close_in_lang(self):
+        """:meth:`_lease_stop_on_close` for cases whose companies write in the
+        language of ``self.env``."""
         cases = self.sudo().with_context(
             tracking_disable=True, mail_activity_quick_update=True
         )
@@ -388,12 +395,14 @@ class LeaseCollectionCase(models.Model):
     def _lease_reopen_by_system(self, today):
         """Reopened by the overdue computation: an installment due before the case
         closed is overdue again (the payment that closed it was reversed)."""
-        reason = self.env._(
-            "Reopened by the overdue computation on %(date)s: a payment was reversed and "
-            "rent due before the case closed is overdue again.",
-            date=today,
-        )
-        self._lease_reopen(reason, self.env["res.users"], held=False, today=today)
+        # The reason in the company's language (issue 11 item 3).
+        for env, cases in self.env["res.company"]._lease_split(self).items():
+            reason = env._(
+                "Reopened by the overdue computation on %(date)s: a payment was "
+                "reversed and rent due before the case closed is overdue again.",
+                date=today,
+            )
+            cases._lease_reopen(reason, env["res.users"], held=False, today=today)
 
     def _lease_reopen(self, reason, user, held, today=None):
         today = today or self.env.company._lease_today()
@@ -410,18 +419,21 @@ class LeaseCollectionCase(models.Model):
                 "reopen_held": held,
             }
         )
-        who = user.name if user else self.env._("the overdue computation")
+        # In the company's language (issue 11 item 3).
+        envs = {case.id: case.company_id._lease_env() for case in cases}
         cases._message_log_batch(
             bodies={
                 case.id: Markup("<p>%s</p><p>%s</p>")
                 % (
-                    self.env._(
+                    envs[case.id]._(
                         "Case reopened on %(date)s by %(user)s (closed on %(closed)s).",
                         date=today,
-                        user=who,
+                        user=user.name
+                        if user
+                        else envs[case.id]._("the overdue computation"),
                         closed=closed_on[case.id],
                     ),
-                    escape(self.env._("Reason: %(reason)s", reason=reason)),
+                    escape(envs[case.id]._("Reason: %(reason)s", reason=reason)),
                 )
                 for case in cases
             },

@@ -66,7 +66,7 @@ class LeaseCollectionCase(models.Model):
         related="contract_id.account_manager_id", store=True, index=True
     )
     state = fields.Selection(
-        [("open", "Open"), ("closed", "Closed")],
+        [("open", "Open"), ("closed", "Case Closed")],
         default="open",
         required=True,
         readonly=True,
@@ -217,14 +217,16 @@ class LeaseCollectionCase(models.Model):
         quiet = self.with_context(tracking_disable=True, mail_create_nolog=True)
         history = []
         if to_close:
-            to_close.write(
-                {
-                    "state": "closed",
-                    "date_end": today,
-                    "close_reason": self.env._("Paid in full"),
-                    "reopen_held": False,
-                }
-            )
+            # The reason in the company's language (issue 11 item 3).
+            for env, cases in self.env["res.company"]._lease_split(to_close).items():
+                cases.write(
+                    {
+                        "state": "closed",
+                        "date_end": today,
+                        "close_reason": env._("Paid in full"),
+                        "reopen_held": False,
+                    }
+                )
         if to_close:
             # what the payment settled: the rent invoiced when the case closed
             self.env.flush_all()

@@ -120,9 +120,12 @@ class LeaseCollectionCase(models.Model):
         records = records.with_context(tracking_disable=False)
         if not records:
             return records
-        records._message_log_batch(
-            bodies={record.id: record._creation_message() for record in records}
-        )
+        # The creation notes in the company's language (issue 11 item 3), not the
+        # language of whoever triggered the job.
+        bodies = {}
+        for group in self.env["res.company"]._lease_split(records).values():
+            bodies.update({record.id: record._creation_message() for record in group})
+        records._message_log_batch(bodies=bodies)
         user_field = records._fields.get("user_id")
         if user_field and getattr(user_field, "tracking", False):
             subtypes = self.env["mail.message.subtype"].default_subtypes(model)[0]
@@ -305,14 +308,14 @@ class LeaseCollectionCase(models.Model):
         by_contract = documents.grouped("contract_id")
         activities = []
         complete = cases.browse()
-        for case in cases:
-            contract = case.contract_id
-            docs = by_contract.get(contract, documents.browse())
+
+        def missing_in(env, contract, docs):
+            """What is missing, in the language of ``env`` (issue 11 item 3)."""
             missing = [
-                self.env._("%(doc)s: not received", doc=doc.name)
+                env._("%(doc)s: not received", doc=doc.name)
                 for doc in docs.filtered(lambda d: d.required and not d.received)
             ] + [
-                self.env._(
+                env._(
                     "%(doc)s: expired on %(date)s", doc=doc.name, date=doc.date_expiry
                 )
                 for doc in docs.filtered(
@@ -320,13 +323,18 @@ class LeaseCollectionCase(models.Model):
                 )
             ]
             covered = docs.filtered(lambda d: d.doc_type == "guarantee" and d.received)
-            missing += [
-                self.env._(
+            return missing + [
+                env._(
                     "Guarantee contract of %(guarantor)s: missing",
                     guarantor=guarantor.name,
                 )
                 for guarantor in contract.guarantor_ids - covered.guarantor_id
             ]
+
+        for case in cases:
+            contract = case.contract_id
+            docs = by_contract.get(contract, documents.browse())
+            missing = missing_in(case.company_id._lease_env(), contract, docs)
             if not missing:
                 complete |= case
                 continue
@@ -337,15 +345,16 @@ class LeaseCollectionCase(models.Model):
                 }
             )
             officer = case.legal_case_ids[:1].user_id or legal_heads[:1]
+            officer_env = case.company_id._lease_env(officer)
             activities.append(
                 {
                     "res_model_id": model_id,
                     "res_id": case.id,
                     "activity_type_id": todo_type.id,
-                    "summary": self.env._(
+                    "summary": officer_env._(
                         "Complete the collateral and guarantee files"
                     ),
-                    "note": "<br/>".join(missing),
+                    "note": "<br/>".join(missing_in(officer_env, contract, docs)),
                     "user_id": officer.id or self.env.uid,
                     "date_deadline": today,
                 }
@@ -354,8 +363,9 @@ class LeaseCollectionCase(models.Model):
             complete.write(
                 {"date_documents_checked": today, "missing_documents": False}
             )
-            body = self.env._("Collateral and guarantee files checked: complete.")
-            complete._message_log_batch(bodies=dict.fromkeys(complete.ids, body))
+            for env, group in self.env["res.company"]._lease_split(complete).items():
+                body = env._("Collateral and guarantee files checked: complete.")
+                group._message_log_batch(bodies=dict.fromkeys(group.ids, body))
         return cases.env["mail.activity"].create(activities).with_env(self.env)
 
     def _escalation_draft_disposal_plan(self):
@@ -458,7 +468,7 @@ class LeaseCollectionCase(models.Model):
         created = self.sudo()._escalation_new_disposals("committee")
         for disposal in created:
             disposal.case_id.message_post(
-                body=self.env._(
+                body=disposal.company_id._lease_env()._(
                     "The review committee sent the case straight to asset disposal: %(disposal)s.",
                     disposal=disposal.name,
                 )

@@ -79,31 +79,41 @@ class LeaseCollectionCase(models.Model):
             .search([("res_model", "=", self._name), ("res_id", "in", self.ids)])
         )
         if activities:
-            closed_on = {case.id: case.date_end for case in self}
-            bodies = {}
-            for case_id, items in activities.grouped("res_id").items():
-                lines = Markup("").join(
-                    Markup("<li>%s</li>")
-                    % escape(
-                        f"{a.summary or a.activity_type_id.name} ({a.user_id.name or '-'})"
+            by_case = activities.grouped("res_id")
+            # Chatter lines and the ledger's reason in the company's language (issue
+            # 11 item 3): one batch per language.
+            for env, cases in self.env["res.company"]._lease_split(self.sudo()).items():
+                bodies = {}
+                items = activities.browse()
+                for case in cases.filtered(lambda c: c.id in by_case):
+                    tasks = by_case[case.id].with_env(env)
+                    items |= tasks
+                    lines = Markup("").join(
+                        Markup("<li>%s</li>")
+                        % escape(
+                            f"{a.summary or a.activity_type_id.name} "
+                            f"({a.user_id.name or '-'})"
+                        )
+                        for a in tasks
                     )
-                    for a in items
-                )
-                bodies[case_id] = Markup("<p>%s</p><ul>%s</ul>") % (
-                    self.env._(
-                        "Paid in full on %(date)s: these collection tasks are closed.",
-                        date=closed_on[case_id],
+                    bodies[case.id] = Markup("<p>%s</p><ul>%s</ul>") % (
+                        env._(
+                            "Paid in full on %(date)s: these collection tasks are "
+                            "closed.",
+                            date=case.date_end,
+                        ),
+                        lines,
+                    )
+                if not bodies:
+                    continue
+                cases.browse(list(bodies))._message_log_batch(bodies=bodies)
+                items._lease_close_tasks(
+                    "closed",
+                    reason=env._(
+                        "Case closed: paid in full on %(date)s.",
+                        date=cases[:1].date_end or env.company._lease_today(),
                     ),
-                    lines,
                 )
-            self.browse(list(bodies)).sudo()._message_log_batch(bodies=bodies)
-            activities._lease_close_tasks(
-                "closed",
-                reason=self.env._(
-                    "Case closed: paid in full on %(date)s.",
-                    date=self[:1].date_end or self.env.company._lease_today(),
-                ),
-            )
         promises = (
             self.env["lease.payment.promise"]
             .sudo()

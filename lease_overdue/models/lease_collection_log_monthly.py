@@ -259,7 +259,7 @@ class LeaseCollectionLogMonthly(models.Model):
             )
             log._lease_decide(True, reviews=reviews or log.env["tier.review"])
             log.message_post(
-                body=self.env._(
+                body=log.company_id._lease_env()._(
                     "Signed by the %(role)s %(user)s.",
                     role=role,
                     user=self.env.user.name,
@@ -321,7 +321,7 @@ class LeaseCollectionLogMonthly(models.Model):
                     )
                 )
             log.message_post(
-                body=self.env._(
+                body=log.company_id._lease_env()._(
                     "Archived as PDF (SHA-256 %(hash)s).", hash=log.content_hash
                 ),
                 attachment_ids=log.attachment_id.ids,
@@ -366,7 +366,10 @@ class LeaseCollectionLogMonthly(models.Model):
                 log.activity_schedule(
                     "mail.mail_activity_data_todo",
                     date_deadline=max(today, log.date_to),
-                    summary=self.env._("Sign the monthly collection log"),
+                    # In the head's language, else the company's (issue 11 item 3).
+                    summary=company._lease_env(user)._(
+                        "Sign the monthly collection log"
+                    ),
                     user_id=user.id,
                 )
             logs |= log

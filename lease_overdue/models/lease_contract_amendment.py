@@ -502,15 +502,16 @@ class LeaseContractAmendment(models.Model):
         items = Markup("").join(
             Markup("<li>%s: %s &rarr; %s</li>") % change for change in changes
         )
+        env = contract.company_id._lease_env()  # issue 11 item 3
         body = Markup("<p>%s</p><p>%s</p><ul>%s</ul>") % (
-            self.env._(
+            env._(
                 "Amendment %(amendment)s applied (prepared by %(user)s, approved by "
                 "%(approvers)s).",
                 amendment=self.display_name,
                 user=self.prepared_by_id.name,
                 approvers=", ".join(self.review_ids.done_by.mapped("name")),
             ),
-            self.env._("Reason: %(reason)s", reason=self.reason),
+            env._("Reason: %(reason)s", reason=self.reason),
             items,
         )
         contract.message_post(body=body, author_id=self.env.user.partner_id.id)

@@ -417,13 +417,16 @@ class LeaseDisposal(models.Model):
         activities = []
         model_id = self.env["ir.model"]._get_id(self._name)
         for disposal in self.filtered("guarantor_ids"):
+            head = risk_heads[:1] or self.env.user
+            # In the head's language, else the company's (issue 11 item 3).
+            env = disposal.company_id._lease_env(head)
             activities.append(
                 {
                     "res_model_id": model_id,
                     "res_id": disposal.id,
                     "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id,
-                    "summary": self.env._("Decide which guarantors join the blacklist"),
-                    "user_id": (risk_heads[:1] or self.env.user).id,
+                    "summary": env._("Decide which guarantors join the blacklist"),
+                    "user_id": head.id,
                     "date_deadline": today,
                 }
             )

@@ -645,7 +645,7 @@ class LeaseDocument(models.Model):
         for doc in self.filtered(lambda d: d.kind == "deferral_request" and d.case_id):
             doc.case_id.sudo().write({"deferral_until": doc.date_deferral_end})
             doc.case_id.sudo().message_post(
-                body=self.env._(
+                body=doc.company_id._lease_env()._(
                     "Disposal deferred until %(date)s: %(doc)s approved by the review committee "
                     "and the general manager.",
                     date=doc.date_deferral_end,

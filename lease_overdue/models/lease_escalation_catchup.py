@@ -146,14 +146,38 @@ class LeaseEscalationRule(models.Model):
         )
         model_id = self.env["ir.model"]._get_id(CASE_MODEL)
         todo_type = self.env.ref("mail.mail_activity_data_todo")
-        reasons = {
-            CATCHUP_PAST: self.env._(
-                "Skipped: its day passed before the case entered the system"
-            ),
-            CATCHUP_WITHHELD: self.env._(
-                "Withheld: a legal case or a disposal waits for your decision"
-            ),
-        }
+
+        def note_in(env, case, entries):
+            """The note listing the steps not done, in the language of ``env`` (the
+            assignee's for the task, the company's for the chatter: issue 11 item 3)."""
+            reasons = {
+                CATCHUP_PAST: env._(
+                    "Skipped: its day passed before the case entered the system"
+                ),
+                CATCHUP_WITHHELD: env._(
+                    "Withheld: a legal case or a disposal waits for your decision"
+                ),
+            }
+            title = env._(
+                "The case entered the system on overdue day %(day)s (tier %(tier)s). "
+                "These steps were not done: decide which to take.",
+                day=case.escalation_first_day,
+                tier=case.with_env(env).tier_id.display_name or "-",
+            )
+            note = activity_list_note(
+                title,
+                [
+                    (rule.with_env(env).name, rule.policy_ref or "", reasons[kind])
+                    for rule, _periods, kind in entries
+                ],
+            )
+            if any(kind == CATCHUP_WITHHELD for _rule, _periods, kind in entries):
+                note += Markup("<p>%s</p>") % env._(
+                    "Start the withheld steps from the case (Start Withheld Steps) "
+                    "once you decided they apply."
+                )
+            return note
+
         activity_vals = []
         log_vals = []
         bodies = {}
@@ -167,39 +191,22 @@ class LeaseEscalationRule(models.Model):
                 state.wait_for_head("asset_management_head", contract)
                 waiting |= case
                 continue
+            head_env = company._lease_env(head)
             deadline = state.deadline(company, 2, True)
             entries = sorted(
                 state.skipped[case.id],
                 key=lambda entry: (entry[0].scheme_sequence, entry[0].sequence),
             )
-            title = self.env._(
-                "The case entered the system on overdue day %(day)s (tier %(tier)s). "
-                "These steps were not done: decide which to take.",
-                day=case.escalation_first_day,
-                tier=case.tier_id.display_name or "-",
-            )
-            note = activity_list_note(
-                title,
-                [
-                    (rule.name, rule.policy_ref or "", reasons[kind])
-                    for rule, _periods, kind in entries
-                ],
-            )
-            if any(kind == CATCHUP_WITHHELD for _rule, _periods, kind in entries):
-                note += Markup("<p>%s</p>") % self.env._(
-                    "Start the withheld steps from the case (Start Withheld Steps) "
-                    "once you decided they apply."
-                )
             index = len(activity_vals)
             activity_vals.append(
                 {
                     "res_model_id": model_id,
                     "res_id": case.id,
                     "activity_type_id": todo_type.id,
-                    "summary": self.env._(
+                    "summary": head_env._(
                         "Review the steps skipped when the case entered the system"
                     ),
-                    "note": note,
+                    "note": note_in(head_env, case, entries),
                     "user_id": head.id,
                     "date_deadline": deadline,
                     "automated": True,
@@ -208,7 +215,7 @@ class LeaseEscalationRule(models.Model):
                     "lease_priority": contract_priority(contract),
                 }
             )
-            bodies[case.id] = note
+            bodies[case.id] = note_in(company._lease_env(), case, entries)
             for rule, periods, kind in entries:
                 for period in periods:
                     log_vals.append(
@@ -360,16 +367,19 @@ class LeaseCollectionCase(models.Model):
             todo = dict(by_rule[rule])
             rule._act(todo, state)
             for res_id in todo:
-                names[res_id].append(rule.name)
-        self.browse(list(names)).sudo()._message_log_batch(
-            bodies={
-                res_id: self.env._(
-                    "%(user)s started the steps withheld when the case entered the "
-                    "system: %(steps)s.",
-                    user=self.env.user.name,
-                    steps=", ".join(steps),
-                )
-                for res_id, steps in names.items()
-            }
-        )
+                names[res_id].append(rule)
+        # In the company's language (issue 11 item 3).
+        bodies = {
+            case.id: env._(
+                "%(user)s started the steps withheld when the case entered the "
+                "system: %(steps)s.",
+                user=self.env.user.name,
+                steps=", ".join(rule.with_env(env).name for rule in names[case.id]),
+            )
+            for env, cases in self.env["res.company"]
+            ._lease_split(self.browse(list(names)).sudo())
+            .items()
+            for case in cases
+        }
+        self.browse(list(names)).sudo()._message_log_batch(bodies=bodies)
         return True

@@ -725,12 +725,27 @@ class LeaseEscalationRule(models.Model):
         target (scheduled by this rule or another), no new task: its deadline moves to
         this period's (never earlier) and the rule's line is added to its note. Every
         period and role still gets its ledger row, pointing to the task, so compliance
-        sees each day's duty. Returns the ledger values."""
+        sees each day's duty. Returns the ledger values.
+
+        Summary and note are the rule's, in the assignee's language (else the
+        company's: ``res.company._lease_lang``, issue 11 item 3), read once per
+        language whatever the number of tasks."""
         model = self._target_model()
         model_id = self.env["ir.model"]._get_id(model)
-        summary = self.activity_summary or self.name
-        line = self._task_note_line()
-        note = line + (self.activity_note or Markup(""))
+        texts = {}  # language -> (summary, note line, note)
+
+        def texts_for(contract, user):
+            rule = self.with_env(contract.company_id._lease_env(user))
+            lang = rule.env.lang
+            if lang not in texts:
+                line = rule._task_note_line()
+                texts[lang] = (
+                    rule.activity_summary or rule.name,
+                    line,
+                    line + (rule.activity_note or Markup("")),
+                )
+            return texts[lang]
+
         plan = []
         for record in records:
             case = record if model == CASE_MODEL else self.env[CASE_MODEL]
@@ -759,10 +774,12 @@ class LeaseEscalationRule(models.Model):
         log_vals = []
         tasks = {}  # (res_id, user id) -> index in activity_vals, or an open task
         moved = {}  # open task -> its new deadline
+        lines = {}  # open task -> the rule's line in its assignee's language
         for record, case, contract, deadline, period, role, user in plan:
             key = (record.id, user.id)
             if key not in tasks:
                 task = open_tasks.get(key)
+                summary, _line, note = texts_for(contract, user)
                 if task is None:
                     task = len(activity_vals)
                     activity_vals.append(
@@ -803,6 +820,7 @@ class LeaseEscalationRule(models.Model):
             else:
                 vals["activity_id"] = task.id
                 moved[task] = max(moved.get(task, task.date_deadline), deadline)
+                lines[task] = texts_for(contract, user)[1]
             log_vals.append(vals)
         activities = (
             self.env["mail.activity"]
@@ -812,7 +830,7 @@ class LeaseEscalationRule(models.Model):
         for vals in log_vals:
             if "activity_index" in vals:
                 vals["activity_id"] = activities[vals.pop("activity_index")].id
-        self._move_open_tasks(moved, line)
+        self._move_open_tasks(moved, lines)
         return log_vals
 
     def _task_note_line(self):
@@ -851,12 +869,14 @@ class LeaseEscalationRule(models.Model):
             found.setdefault((task.res_id, task.user_id.id), task)
         return found
 
-    def _move_open_tasks(self, moved, line):
+    def _move_open_tasks(self, moved, lines):
         """Move the open tasks the rule fired again on to their new deadlines and add
-        the rule's line to their notes where it is not there yet: one write per distinct
-        (deadline, note), not one per task."""
+        the rule's line (``lines``: {task: line in its assignee's language}) to their
+        notes where it is not there yet: one write per distinct (deadline, note), not
+        one per task."""
         groups = defaultdict(lambda: self.env["mail.activity"])
         for task, deadline in moved.items():
+            line = lines[task]
             vals = {}
             if deadline > task.date_deadline:
                 vals["date_deadline"] = deadline

@@ -396,7 +396,8 @@ class LeaseInstallment(models.Model):
         today = self.env.company._lease_today()
         vals_list = []
         for line in self:
-            label = self.env._(
+            env = line.company_id._lease_env()  # the labels in its language (issue 11)
+            label = env._(
                 "Rent %(contract)s installment %(n)s/%(total)s",
                 contract=line.contract_id.name,
                 n=line.sequence,
@@ -409,11 +410,11 @@ class LeaseInstallment(models.Model):
                     min(line.date_due, today),
                     [
                         (
-                            self.env._("%(rent)s - principal", rent=label),
+                            env._("%(rent)s - principal", rent=label),
                             line.amount_principal,
                         ),
                         (
-                            self.env._("%(rent)s - interest", rent=label),
+                            env._("%(rent)s - interest", rent=label),
                             line.amount_interest,
                         ),
                     ],
@@ -623,7 +624,8 @@ class LeaseInstallment(models.Model):
         journals = lines._rent_journals()
         vals_list = []
         for line, amount, date_due, due_line_id in bills:
-            label = self.env._(
+            # the label in the company's language (issue 11 item 3)
+            label = line.company_id._lease_env()._(
                 "Penalty interest %(contract)s installment %(n)s",
                 contract=line.contract_id.name,
                 n=line.sequence,

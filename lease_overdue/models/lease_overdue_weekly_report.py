@@ -259,8 +259,10 @@ class LeaseOverdueWeeklyReport(models.Model):
                     )
                 )
         self._check_asset_management()
-        for report in self:
-            report.sudo()._generate_snapshot(today)
+        for report in self.sudo():
+            # Stored labels (tier names, action summaries) in the company's language,
+            # whoever generates (issue 11 item 3).
+            report.with_env(report.company_id._lease_env())._generate_snapshot(today)
         return True
 
     def _check_asset_management(self):
@@ -711,8 +713,10 @@ class LeaseOverdueWeeklyReport(models.Model):
         return keep(to_users), keep(cc_users) - keep(to_users)
 
     def _report_lang(self):
+        """The language the report is written and mailed in: the company's (issue 11
+        item 3)."""
         self.ensure_one()
-        return self.company_id.partner_id.lang or self.env.lang
+        return self.company_id._lease_lang()
 
     def _get_pdf_attachment(self):
         """Render the PDF once and keep it on the report (what was sent is what is kept)."""
@@ -795,11 +799,11 @@ class LeaseOverdueWeeklyReport(models.Model):
                     "Nobody heads the departments concerned: the weekly report has no recipient."
                 )
             )
-        report = self.with_context(lang=self._report_lang())
+        report = self.with_env(self.company_id._lease_env())
         attachments = report._get_pdf_attachment() | report._get_xlsx_attachment()
         title = report.display_name
         if self.is_month_end:
-            title = self.env._(
+            title = report.env._(
                 "%(title)s (month-end edition, for the review committee)", title=title
             )
         body = report.env["ir.qweb"]._render(
@@ -835,8 +839,8 @@ class LeaseOverdueWeeklyReport(models.Model):
                 "mail_ids": [fields.Command.link(mail.id)],
             }
         )
-        self.message_post(
-            body=self.env._(
+        report.message_post(
+            body=report.env._(
                 "Weekly report queued by email to %(to)s, copy to %(cc)s.",
                 to=", ".join(to_users.mapped("name")),
                 cc=", ".join(cc_users.mapped("name")) or "-",

@@ -172,12 +172,16 @@ class LeasePaymentPromise(models.Model):
         kept.sudo().write({"state": "kept", "date_checked": today})
         broken.sudo().write({"state": "broken", "date_checked": today})
         if broken:
+            # In the company's language (issue 11 item 3).
             bodies = {
-                promise.case_id.id: self.env._(
+                promise.case_id.id: env._(
                     "Promise to pay of %(date)s broken: the case moves one escalation level up.",
                     date=promise.date_promised,
                 )
-                for promise in broken
+                for env, promises in self.env["res.company"]
+                ._lease_split(broken.sudo())
+                .items()
+                for promise in promises
             }
             self.env["lease.collection.case"].browse(list(bodies))._message_log_batch(
                 bodies=bodies

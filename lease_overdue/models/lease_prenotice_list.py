@@ -77,6 +77,8 @@ class LeasePrenoticeList(models.Model):
         model_id = self.env["ir.model"]._get_id(self._name)
         vals_list = []
         for lst in self:
+            # In the account manager's language, else the company's (issue 11 item 3).
+            env = lst.company_id._lease_env(lst.user_id)
             rows = [
                 (
                     line.partner_id.display_name,
@@ -91,10 +93,10 @@ class LeasePrenoticeList(models.Model):
                     "res_model_id": model_id,
                     "res_id": lst.id,
                     "activity_type_id": activity_type.id,
-                    "summary": self.env._(
+                    "summary": env._(
                         "Report the customers' willingness and ability to pay by 16:00"
                     ),
-                    "note": activity_list_note(self.env._("Customers due:"), rows),
+                    "note": activity_list_note(env._("Customers due:"), rows),
                     "user_id": lst.user_id.id,
                     "date_deadline": lst.date,
                     "automated": True,

@@ -113,14 +113,16 @@ class LeaseReportArchiveMixin(models.AbstractModel):
                     )
                 )
             intact = record._lease_archive_intact()
+            company = record.company_id if "company_id" in record._fields else None
+            env = (company or self.env.company)._lease_env()  # issue 11 item 3
             if intact:
-                body = self.env._(
+                body = env._(
                     "Archive verified by %(user)s: intact (SHA-256 %(hash)s).",
                     user=self.env.user.name,
                     hash=record.content_hash,
                 )
             else:
-                body = self.env._(
+                body = env._(
                     "Archive verified by %(user)s: ALTERED, its SHA-256 is no longer "
                     "%(hash)s.",
                     user=self.env.user.name,

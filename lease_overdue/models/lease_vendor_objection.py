@@ -151,12 +151,15 @@ class LeaseVendorObjection(models.Model):
         objections.sudo().notice_attachment_ids.write({"lease_sealed": True})
         objections._sync_case_flag()
         for objection in objections:
+            env = objection.case_id.company_id._lease_env()
             objection.case_id.sudo().message_post(
-                body=self.env._(
+                body=env._(
                     "%(vendor)s objected in writing under its buy-back guarantee to: "
                     "%(scopes)s. Nothing stops until the responsible head decides.",
                     vendor=objection.vendor_id.display_name,
-                    scopes=", ".join(objection.line_ids.mapped("scope_label")),
+                    scopes=", ".join(
+                        objection.line_ids.with_env(env).mapped("scope_label")
+                    ),
                 )
             )
         return objections
@@ -298,14 +301,15 @@ class LeaseVendorObjectionLine(models.Model):
             }
         )
         for line in self:
+            env = line.case_id.company_id._lease_env()
             line.case_id.sudo().message_post(
-                body=self.env._(
+                body=env._(
                     "%(user)s decided on the vendor's objection: %(action)s %(decision)s.",
                     user=self.env.user.name,
-                    action=line.scope_label,
-                    decision=self.env._("stops")
+                    action=line.with_env(env).scope_label,
+                    decision=env._("stops")
                     if decision == "stop"
-                    else self.env._("continues"),
+                    else env._("continues"),
                 )
             )
         return True

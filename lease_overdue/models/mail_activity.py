@@ -425,10 +425,14 @@ class MailActivity(models.Model):
             if activity.res_model and activity.res_id:
                 record = self.env[activity.res_model].sudo().browse(activity.res_id)
                 if hasattr(record, "_message_log"):
+                    company = (
+                        record.company_id if "company_id" in record._fields else None
+                    )
+                    env = (company or self.env.company)._lease_env()  # issue 11 item 3
                     record._message_log(
                         body=Markup("<p>%s</p><p>%s</p>")
                         % (
-                            self.env._(
+                            env._(
                                 "Task cancelled by %(user)s: %(task)s (%(assignee)s, "
                                 "due %(deadline)s).",
                                 user=self.env.user.name,
@@ -436,7 +440,7 @@ class MailActivity(models.Model):
                                 assignee=activity.user_id.name or "-",
                                 deadline=activity.date_deadline,
                             ),
-                            self.env._("Reason: %(reason)s", reason=reason),
+                            env._("Reason: %(reason)s", reason=reason),
                         ),
                         author_id=self.env.user.partner_id.id,
                     )

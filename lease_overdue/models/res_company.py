@@ -4,6 +4,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import float_compare
 
+from odoo.addons.base.models.res_partner import _lang_get
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -76,6 +78,16 @@ class ResCompany(models.Model):
         help="Phone number printed with the collection contact; the company's phone "
         "if empty.",
     )
+    # Issue 11 item 3: the language of the texts the addon stores (task summaries,
+    # chatter lines, contact records, report lines), whoever creates them.
+    lease_lang = fields.Selection(
+        _lang_get,
+        "Language of Collection Records",
+        help="Language of the texts the collection jobs and buttons store: task "
+        "summaries and notes, chatter messages, missing documents, weekly report lines. "
+        "Empty: a task in its assignee's language, the other texts in the company's "
+        "own language (its contact's), else Chinese when it is installed.",
+    )
 
     # The record of the last daily overdue run (issue 10, item 1): the daily run
     # (lease.overdue.engine._run() without contracts) starts from what moved since; the
@@ -98,6 +110,53 @@ class ResCompany(models.Model):
     lease_overdue_run_signature = fields.Char(
         "Last Overdue Run: Configuration", readonly=True, copy=False
     )
+
+    def _lease_lang(self, user=None):
+        """The language of a text the addon stores for this company (issue 11 item 3):
+        the company setting ``lease_lang`` when set (one language for all its
+        records), else the recipient's (``user``, e.g. the assignee of a task) when he
+        has an installed language, else the language of the company's contact, else
+        Chinese when installed, else the current user's. Never the language of
+        whoever runs the job. No query beyond reading the company and the user (the
+        installed languages are cached)."""
+        installed = dict(self.env["res.lang"].get_installed())
+        company = self[:1] or self.env.company
+        for code in (
+            company.lease_lang,
+            user.lang if user else None,
+            company.partner_id.lang,
+            "zh_CN",
+            self.env.user.lang,
+        ):
+            if code in installed:
+                return code
+        return "en_US"
+
+    def _lease_env(self, user=None):
+        """The environment whose ``_()`` writes in :meth:`_lease_lang`: use
+        ``company._lease_env()._("...")`` for every text stored for the company, and
+        ``records.with_env(company._lease_env())`` to read translated fields (tier and
+        rule names) or to let core build texts (creation messages) in that language.
+        The one way the addon picks the language of stored texts."""
+        lang = self._lease_lang(user)
+        if self.env.lang == lang:
+            return self.env
+        return self.env(context=dict(self.env.context, lang=lang))
+
+    @api.model
+    def _lease_split(self, records, company=None):
+        """``records`` grouped by the language their company writes in: {environment
+        of :meth:`_lease_env`: the records in that environment}. For jobs over
+        several companies: one group per language, not per record. ``company(record)``
+        gives a record's company (default: its ``company_id``)."""
+        groups = {}
+        envs = {}  # company id -> environment: computed once per company
+        for record in records:
+            owner = company(record) if company else record.company_id
+            if owner.id not in envs:
+                envs[owner.id] = owner.with_env(records.env)._lease_env()
+            groups.setdefault(envs[owner.id], []).append(record.id)
+        return {env: records.browse(ids).with_env(env) for env, ids in groups.items()}
 
     @api.constrains(
         "lease_max_penalty_rate",

@@ -35,3 +35,4 @@ class ResConfigSettings(models.TransientModel):
     lease_letter_contact_phone = fields.Char(
         related="company_id.lease_letter_contact_phone", readonly=False
     )
+    lease_lang = fields.Selection(related="company_id.lease_lang", readonly=False)

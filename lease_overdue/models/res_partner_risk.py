@@ -187,21 +187,29 @@ class ResPartner(models.Model):
             )
             if not entries:
                 continue
-            message = self.env._(
-                "Blacklist warning: registration / ID number %(number)s is on the blacklist "
-                "(%(entries)s).",
-                number=partner.lease_registration_number,
-                entries=entries._warning_label(),
-            )
-            partner.sudo().message_post(body=message)
+            head = risk_heads[:1] or self.env.user
+            company = partner.company_id or self.env.company
+            # The chatter in the company's language, the task in the head's (issue 11
+            # item 3).
+            company_env, head_env = company._lease_env(), company._lease_env(head)
+
+            def warning(env, partner=partner, entries=entries):
+                return env._(
+                    "Blacklist warning: registration / ID number %(number)s is on the "
+                    "blacklist (%(entries)s).",
+                    number=partner.lease_registration_number,
+                    entries=entries.with_env(env)._warning_label(),
+                )
+
+            partner.sudo().message_post(body=warning(company_env))
             activities.append(
                 {
                     "res_model_id": model_id,
                     "res_id": partner.id,
                     "activity_type_id": todo_type.id,
-                    "summary": self.env._("Blacklisted registration number"),
-                    "note": message,
-                    "user_id": (risk_heads[:1] or self.env.user).id,
+                    "summary": head_env._("Blacklisted registration number"),
+                    "note": warning(head_env),
+                    "user_id": head.id,
                     "date_deadline": self.env.company._lease_today(),
                 }
             )
