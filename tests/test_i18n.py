@@ -60,8 +60,8 @@ class TestTranslations(TransactionCase):
 
     def test_buttons_agree_with_states(self):
         """Issue 11 item 3 (mistranslations): in Chinese a button reads like the state it
-        leads to (contract 结清, legal case 结案), and the task list's Open button reads
-        打开, not the case state 处理中."""
+        leads to (contract 结清, legal case 结案), a collection case is 未结 until 结案, and
+        the task list's Open button reads 打开, not the case state 未结."""
         self.env["res.lang"]._activate_lang("zh_CN")
         self.env["ir.module.module"]._load_module_terms(
             ["lease_overdue"], ["zh_CN"], overwrite=True
@@ -83,7 +83,8 @@ class TestTranslations(TransactionCase):
         self.assertEqual(button("lease_contract_view_form", "action_close"), "结清")
         self.assertEqual(state("lease.legal.case", "closed"), "结案")
         self.assertEqual(button("lease_legal_case_view_form", "action_close"), "结案")
-        self.assertEqual(state("lease.collection.case", "open"), "处理中")
+        self.assertEqual(state("lease.collection.case", "open"), "未结")
+        self.assertEqual(state("lease.collection.case", "closed"), "结案")
         for view, name in (
             ("mail_activity_view_list_lease", "action_open_document"),
             ("lease_escalation_log_view_list", "action_open_target"),
