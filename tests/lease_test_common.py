@@ -11,6 +11,21 @@ from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 
 
+def chinese_browser(env):
+    """Before a browser tour in Chinese: zh_CN active with the addon's terms loaded, and
+    the web client's bundles built before the browser asks for them (on a loaded
+    machine, compiling them while the first page of a bare /odoo loads can make that
+    first load fail: a JSON fetch answered by an HTML page)."""
+    env["res.lang"]._activate_lang("zh_CN")
+    env["ir.module.module"]._load_module_terms(
+        ["lease_overdue"], ["zh_CN"], overwrite=True
+    )
+    qweb = env["ir.qweb"]
+    for bundle in ("web.assets_web", "web.assets_tests"):
+        qweb._get_asset_bundle(bundle).js()
+    qweb._get_asset_bundle("web.assets_web").css()
+
+
 def count_statements(func, *args, **kwargs):
     """The statements ``func(*args, **kwargs)`` runs in this thread, as a Counter of
     their text with numbers as N (Odoo's ``query_hooks``)."""

@@ -4,6 +4,8 @@ does for a freshly created general manager."""
 
 import json
 
+from lease_test_common import chinese_browser
+
 from odoo.tests import HttpCase
 
 
@@ -11,17 +13,10 @@ class TestDemoGmSession(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("zh_CN")
-        cls.env["ir.module.module"]._load_module_terms(
-            ["lease_overdue"], ["zh_CN"], overwrite=True
-        )
+        chinese_browser(cls.env)
         cls.gm = cls.env.ref("lease_overdue.demo_user_gm")
         # as `make run` leaves him: every user in Chinese
         cls.gm.lang = "zh_CN"
-        qweb = cls.env["ir.qweb"]
-        for bundle in ("web.assets_web", "web.assets_tests"):
-            qweb._get_asset_bundle(bundle).js()
-        qweb._get_asset_bundle("web.assets_web").css()
 
     def _json(self, url, params):
         response = self.url_open(

@@ -9,6 +9,7 @@ import os
 from urllib.parse import quote
 
 from lease_document_common import LeaseDocumentHttpCase
+from lease_test_common import chinese_browser
 from test_reports import nospace, pdf_text
 
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -276,10 +277,7 @@ class TestDocumentLetters(LeaseDocumentHttpCase):
         """Issue 11 item 10 (SPEC E3): in a real browser, in Chinese, the head of asset
         management opens the notice waiting for him, previews its PDF, then signs it:
         the notice is approved and signed by him."""
-        self.env["res.lang"]._activate_lang("zh_CN")
-        self.env["ir.module.module"]._load_module_terms(
-            ["lease_overdue"], ["zh_CN"], overwrite=True
-        )
+        chinese_browser(self.env)
         notice = self._notice()
         notice.with_user(self.users["collector"]).action_submit()
         head = self.users["am_head"]

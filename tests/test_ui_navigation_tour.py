@@ -1,5 +1,7 @@
 """Landing and grouped navigation in a real browser, in Chinese (issue 11, items 7, 8)."""
 
+from lease_test_common import chinese_browser
+
 from odoo.tests import HttpCase, new_test_user
 
 
@@ -7,17 +9,7 @@ class TestNavigationTour(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("zh_CN")
-        cls.env["ir.module.module"]._load_module_terms(
-            ["lease_overdue"], ["zh_CN"], overwrite=True
-        )
-        # Build the web client's bundles before the browser asks for them: on a loaded
-        # machine, compiling them while the first page of a bare /odoo loads can make
-        # that first load fail (a JSON fetch answered by an HTML page).
-        qweb = cls.env["ir.qweb"]
-        for bundle in ("web.assets_web", "web.assets_tests"):
-            qweb._get_asset_bundle(bundle).js()
-        qweb._get_asset_bundle("web.assets_web").css()
+        chinese_browser(cls.env)
 
     def test_new_collector_lands_in_leasing_and_menu_in_sections(self):
         """Item 7: a new collector (no home action) opens /odoo and lands in 融资租赁 on

@@ -3,7 +3,7 @@ and the weekly report (SPEC W1, W2); a collector logs a call with its outcome (S
 
 from datetime import date, timedelta
 
-from lease_test_common import LeaseTestCase
+from lease_test_common import LeaseTestCase, chinese_browser
 
 from odoo.tests import HttpCase, new_test_user
 
@@ -12,14 +12,7 @@ class TestReportsTour(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("zh_CN")
-        cls.env["ir.module.module"]._load_module_terms(
-            ["lease_overdue"], ["zh_CN"], overwrite=True
-        )
-        qweb = cls.env["ir.qweb"]
-        for bundle in ("web.assets_web", "web.assets_tests"):
-            qweb._get_asset_bundle(bundle).js()
-        qweb._get_asset_bundle("web.assets_web").css()
+        chinese_browser(cls.env)
 
     def test_gm_reads_dashboard_and_weekly_report(self):
         """The general manager opens the KPI dashboard: its title names the period,
@@ -48,15 +41,8 @@ class TestCollectorDayTour(HttpCase, LeaseTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("zh_CN")
-        cls.env["ir.module.module"]._load_module_terms(
-            ["lease_overdue"], ["zh_CN"], overwrite=True
-        )
+        chinese_browser(cls.env)
         cls.collector.write({"lang": "zh_CN", "tz": "Asia/Shanghai"})
-        qweb = cls.env["ir.qweb"]
-        for bundle in ("web.assets_web", "web.assets_tests"):
-            qweb._get_asset_bundle(bundle).js()
-        qweb._get_asset_bundle("web.assets_web").css()
 
     def test_collector_logs_a_call_with_its_outcome(self):
         """A collector's day (issue 11 item 10; SPEC E13, F1): in his queue, in Chinese,
