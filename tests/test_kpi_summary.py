@@ -187,6 +187,8 @@ class TestKpiSummary(LeaseTestCase):
         self.assertTrue(phases["engine"](self.env["lease.nightly.run"]))
         self.assertEqual(self._summary_rows()[1], 0)
         self._assert_same()
+        # nothing changed since: the fold writes nothing (a same-day rerun)
+        self.assertEqual(self.env["lease.kpi.summary"]._fold(), 0)
 
     def test_w2_dashboard_trend_tiers_ranking(self):
         """W2 / issue 11 item 5: the KPI dashboard is titled with its period, shows the

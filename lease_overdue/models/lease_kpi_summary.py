@@ -305,6 +305,9 @@ class LeaseKpiSummary(models.Model):
         dims = ", ".join(KPI_DIMENSIONS)
         sums = ", ".join(f"SUM({m})" for m in KPI_MEASURES)
         cr.execute(SQL("SELECT pg_advisory_xact_lock(%s)", SQL(_FOLD_LOCK)))
+        cr.execute(SQL(f"SELECT EXISTS (SELECT 1 FROM {DELTA_TABLE})"))
+        if not cr.fetchone()[0]:
+            return 0  # nothing changed since the last fold: nothing written
         cr.execute(
             SQL(
                 f"""
