@@ -25,9 +25,6 @@ from . import mail_activity
 from . import lease_collection_case_escalation
 from . import lease_contract_escalation
 from . import lease_prenotice_list
-from . import lease_overdue_engine_escalation
-from . import res_company_escalation
-from . import res_config_settings_escalation
 from . import ir_actions_report
 from . import lease_report_archive_mixin
 from . import lease_overdue_weekly_report
@@ -49,15 +46,10 @@ from . import lease_collection_case_documents
 from . import lease_escalation_catchup
 from . import lease_contract_risk
 from . import res_partner_risk
-from . import lease_overdue_engine_risk
 from . import lease_document_print
 from . import res_partner_customer_file
-from . import lease_contract_customer_file
-from . import lease_collection_case_customer_file
 from . import ir_sequence
 from . import mail_thread
-from . import lease_collection_case_tracking
-from . import res_partner_tracking
 from . import lease_contract_amendment
 from . import mail_message
 from . import auditlog_rule

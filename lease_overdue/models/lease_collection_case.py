@@ -344,6 +344,34 @@ class LeaseCollectionCase(models.Model):
         """Hook for the collection workflow: cases opened, closed, or moved tier."""
         return True
 
+    # The overdue engine moves and closes many cases a day: their tier and state changes
+    # are tracked in one batch (SPEC E14).
+    def _message_track(self, fields_iter, initial_values_dict):
+        if len(self) < 2:  # a user's own edit: Odoo's tracking, untouched
+            return super()._message_track(fields_iter, initial_values_dict)
+        return self._lease_message_track_batch(fields_iter, initial_values_dict)
+
+    # From a collection case: its customer file (F3) and its archived documents.
+    archived_document_ids = fields.Many2many(
+        "lease.document",
+        string="Archived Documents",
+        compute="_compute_archived_document_ids",
+        help="Issued documents of the case with their archived PDF and its SHA-256 hash.",
+    )
+
+    def _compute_archived_document_ids(self):
+        documents = self.env["lease.document"].search(
+            [("case_id", "in", self.ids), ("content_hash", "!=", False)]
+        )
+        for case in self:
+            case.archived_document_ids = documents.filtered(
+                lambda d, case=case: d.case_id == case
+            )
+
+    def action_open_lease_customer_file(self):
+        self.ensure_one()
+        return self.partner_id.action_open_lease_customer_file()
+
 
 class LeaseCaseTierHistory(models.Model):
     """Tier migration history (SPEC O7, W2): one row each time a case enters a tier."""

@@ -3,7 +3,7 @@ import logging
 import psycopg2.errors
 
 from odoo import fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
@@ -129,3 +129,21 @@ class LeaseEscalationRun(models.Model):
             if logs is False:
                 _logger.info("Escalation %s already running", run.schedule)
         return True
+
+    def _commit_rule(self):
+        """Called after each rule of an escalation run. In a scheduled run: commit what
+        the rule did (cron progress API) and take the run's lock again, so that a
+        killed run loses one rule at most; its continuation finds the rules that acted
+        in the ledger. Elsewhere nothing."""
+        self.ensure_one()
+        nightly = self.env["lease.nightly.run"]
+        if not nightly._in_cron():
+            return
+        nightly._commit_step(1)
+        if not self._try_lock():
+            raise UserError(
+                self.env._(
+                    "Another escalation run started while this one was committing "
+                    "its work; this one stops and leaves the rest to it."
+                )
+            )

@@ -27,7 +27,6 @@ import logging
 import psycopg2.errors
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
@@ -202,25 +201,3 @@ class LeaseNightlyRun(models.Model):
         if vals["phase"] == "done":
             vals["finished"] = fields.Datetime.now()
         self.sudo().write(vals)
-
-
-class LeaseEscalationRun(models.Model):
-    _inherit = "lease.escalation.run"
-
-    def _commit_rule(self):
-        """Called after each rule of an escalation run. In a scheduled run: commit what
-        the rule did (cron progress API) and take the run's lock again, so that a
-        killed run loses one rule at most; its continuation finds the rules that acted
-        in the ledger. Elsewhere nothing."""
-        self.ensure_one()
-        nightly = self.env["lease.nightly.run"]
-        if not nightly._in_cron():
-            return
-        nightly._commit_step(1)
-        if not self._try_lock():
-            raise UserError(
-                self.env._(
-                    "Another escalation run started while this one was committing "
-                    "its work; this one stops and leaves the rest to it."
-                )
-            )

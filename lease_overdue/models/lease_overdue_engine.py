@@ -49,8 +49,7 @@ class LeaseOverdueEngine(models.AbstractModel):
     @api.model
     def _cron_daily(self):
         """Daily scheduled action: invoice upcoming rent, bill the penalty falling due
-        (SPEC C3, D9 L169), then recompute the portfolio (and escalate, see
-        lease_overdue_engine_escalation.py).
+        (SPEC C3, D9 L169), recompute the portfolio, then escalate (SPEC E14).
 
         Resumable (issue 10 item 4, lease.nightly.run): the phases of
         ``_nightly_phases`` run in steps committed with the cron progress API; a run
@@ -96,7 +95,27 @@ class LeaseOverdueEngine(models.AbstractModel):
             self.env["lease.kpi.summary"]._fold()
             return True
 
-        return [("rent", rent), ("penalty", penalty), ("engine", engine)]
+        def escalation(run):
+            # The escalation (SPEC E14), committed after each rule (issue 10 item 4:
+            # the ledger makes a rule that already acted do nothing when a killed run
+            # is continued). A same-day rerun (Run Manually, a retried cron) that
+            # recomputed nothing and finds nothing changed since the rules ran today
+            # skips them: they would create nothing (the ledger) and cost 0.5 query
+            # per case to check. What changed without a trace (a record deleted) waits
+            # for the next night, as it would had the rerun not happened.
+            job = self.env["lease.escalation.run"]._get_for("daily")
+            if not run.figures_moved and job._unchanged_since(today):
+                _logger.info("Escalation: nothing changed since today's run; skipped.")
+                return True
+            self.env["lease.escalation.rule"]._cron_escalate()
+            return True
+
+        return [
+            ("rent", rent),
+            ("penalty", penalty),
+            ("engine", engine),
+            ("escalation", escalation),
+        ]
 
     @api.model
     def _deferred(self):
@@ -156,7 +175,12 @@ class LeaseOverdueEngine(models.AbstractModel):
         return True
 
     def _update_ratings(self, today, ids, partner_ids=None):
-        """Hook: the lessees' credit ratings follow the run (lease_overdue_engine_risk)."""
+        """The lessees' credit ratings follow the run (SPEC K1): the lessees of the
+        contracts ``ids`` (None: every lessee) and the lessees ``partner_ids`` (the
+        daily run: those whose rating may change with the date alone)."""
+        self.env["res.partner"]._lease_update_credit_ratings(
+            today, ids, partner_ids=partner_ids
+        )
         return True
 
     # ------------------------------------------------------------------
