@@ -336,6 +336,25 @@ class TestWeeklyReport(ReportCase):
         )
         self.assertNotIn(self.env.ref("base.user_root").name, html)
 
+    def test_w1_week_in_company_time_whoever_generates(self):
+        """W1 / SPEC O5 (company time): the week a report covers is the company's local
+        week (Asia/Shanghai: Monday 00:00 is Sunday 16:00 UTC), whether the weekly job
+        (the system user) or a head in New York generates it."""
+        self._live_in_beijing()
+        with freeze_time("2026-02-20"):
+            report = self.env["lease.overdue.weekly.report"].create(
+                {"date_week": date(2026, 2, 20)}
+            )
+        expected = (datetime(2026, 2, 15, 16, 0), datetime(2026, 2, 22, 16, 0))
+        self.assertEqual(report._week_bounds_utc(), expected)
+        self.am_head.tz = "America/New_York"
+        self.assertEqual(
+            report.with_user(self.am_head)
+            .with_context(tz="America/New_York")
+            ._week_bounds_utc(),
+            expected,
+        )
+
 
 class TestMonthlyCollectionLog(ReportCase):
     def _record(self, contract, moment, **vals):

@@ -405,7 +405,7 @@ class LeaseCollectionLogMonthly(models.Model):
     def _month_bounds_utc(self):
         """The month as naive UTC datetimes, in local time."""
         self.ensure_one()
-        return local_days_utc(self.env, self.company_id, self.date_from, self.date_to)
+        return local_days_utc(self.company_id, self.date_from, self.date_to)
 
     @api.model
     def _check_records_unlocked(self, company_dates):

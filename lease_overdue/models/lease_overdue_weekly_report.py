@@ -400,9 +400,9 @@ class LeaseOverdueWeeklyReport(models.Model):
         return {contract_id: tier_id for contract_id, tier_id in rows if tier_id}
 
     def _week_bounds_utc(self):
-        """The week as naive UTC datetimes, in local time."""
+        """The week as naive UTC datetimes, in the company's local time."""
         self.ensure_one()
-        return local_days_utc(self.env, self.company_id, self.date_from, self.date_to)
+        return local_days_utc(self.company_id, self.date_from, self.date_to)
 
     def _actions_of_week(self):
         """{contract id: (record count, activity count, summary)} for the week.

@@ -1,9 +1,8 @@
 """Helpers of the reports, kept out of the archive mixin (issue 12 item 5): amounts in
 Chinese capital numerals and a company's local days as UTC bounds."""
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
-import pytz
 from cn2an import an2cn
 
 from odoo.tools import float_round
@@ -19,13 +18,12 @@ def amount_in_words_rmb(amount):
     return an2cn(text, "rmb")
 
 
-def local_days_utc(env, company, day_from, day_to):
-    """[day_from 00:00, day_to + 1 00:00) in the local time of the user (or, for a
-    scheduled job, of the company), as naive UTC datetimes for Datetime domains."""
-    tz_name = env.context.get("tz") or env.user.tz or company.partner_id.tz or "UTC"
-    tz = pytz.timezone(tz_name)
-    bounds = []
-    for day in (day_from, day_to + timedelta(days=1)):
-        local = tz.localize(datetime.combine(day, time.min))
-        bounds.append(local.astimezone(pytz.utc).replace(tzinfo=None))
-    return tuple(bounds)
+def local_days_utc(company, day_from, day_to):
+    """[day_from 00:00, day_to + 1 00:00) in the company's local time (its calendar's
+    time zone, as its "today"), whoever generates the report: a weekly report made by
+    the scheduled job (OdooBot) and one made by a head cover the same actions. Naive UTC
+    datetimes, for Datetime domains."""
+    return (
+        company._lease_local_to_utc(day_from),
+        company._lease_local_to_utc(day_to + timedelta(days=1)),
+    )
