@@ -44,6 +44,7 @@
         "views/lease_prenotice_views.xml",
         "security/lease_overdue_report_rules.xml",
         "data/lease_overdue_report_cron_data.xml",
+        "data/lease_overdue_mail_template_data.xml",
         "reports/lease_overdue_report_layout.xml",
         "reports/lease_overdue_weekly_report_templates.xml",
         "reports/lease_collection_log_monthly_templates.xml",

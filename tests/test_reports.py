@@ -287,6 +287,8 @@ class TestWeeklyReport(ReportCase):
         self.assertNotIn(self.committee.partner_id, mail.recipient_ids)
         self.assertIn("gm@example.com", mail.email_cc)
         self.assertIn(".xlsx", " ".join(mail.attachment_ids.mapped("name")))
+        self.assertEqual(mail.subject, report.display_name)
+        self.assertIn(f"{report.contract_count} overdue contracts", mail.body_html)
         # Friday 27 February is the last weekly report of February: month-end edition.
         self._run(date(2026, 2, 27))
         with freeze_time("2026-02-27 10:00:00"):
@@ -295,6 +297,30 @@ class TestWeeklyReport(ReportCase):
         self.assertTrue(month_end.is_month_end)
         self.assertIn(self.committee.partner_id, month_end.mail_ids.recipient_ids)
         self.assertLessEqual(heads.partner_id, month_end.mail_ids.recipient_ids)
+        self.assertIn("month-end edition", month_end.mail_ids.subject)
+
+    def test_w1_mail_wording_is_the_administrators_template(self):
+        """W1, issue 12 item 2: the weekly report's mail is Odoo's mail.template
+        ``mail_template_weekly_report``: an administrator's wording is what the heads
+        receive, with the recipients and attachments the job adds."""
+        self._active_contract(invoice_until=date(2026, 2, 10))
+        self._run(date(2026, 2, 20))
+        template = self.env.ref("lease_overdue.mail_template_weekly_report")
+        template.write(
+            {
+                "subject": "周报 {{ object.week_label }}",
+                "body_html": "<p>各位领导:请查阅 <t t-out='object.week_label'/>。</p>",
+            }
+        )
+        Report = self.env["lease.overdue.weekly.report"]
+        with freeze_time("2026-02-20 10:00:00"):
+            Report._cron_generate_and_send()
+        report = Report.search([("date_from", "=", date(2026, 2, 16))])
+        mail = report.mail_ids
+        self.assertEqual(mail.subject, "周报 2026-W08")
+        self.assertIn("各位领导:请查阅 2026-W08。", mail.body_html)
+        self.assertIn(self.am_head.partner_id, mail.recipient_ids)
+        self.assertIn(".xlsx", " ".join(mail.attachment_ids.mapped("name")))
 
     def test_w1_access(self):
         """W1/A2: asset management prepares the report; other departments only read it."""

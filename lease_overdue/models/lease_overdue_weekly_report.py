@@ -790,6 +790,17 @@ class LeaseOverdueWeeklyReport(models.Model):
             )
         )
 
+    def _mail_title(self):
+        """The subject of the report's mail: the report's name, with the month-end
+        edition said (its readers include the review committee)."""
+        self.ensure_one()
+        if self.is_month_end:
+            return self.env._(
+                "%(title)s (month-end edition, for the review committee)",
+                title=self.display_name,
+            )
+        return self.display_name
+
     def _send_by_email(self):
         self.ensure_one()
         to_users, cc_users = self._recipient_users()
@@ -801,35 +812,21 @@ class LeaseOverdueWeeklyReport(models.Model):
             )
         report = self.with_env(self.company_id._lease_env())
         attachments = report._get_pdf_attachment() | report._get_xlsx_attachment()
-        title = report.display_name
-        if self.is_month_end:
-            title = report.env._(
-                "%(title)s (month-end edition, for the review committee)", title=title
-            )
-        body = report.env["ir.qweb"]._render(
-            "lease_overdue.weekly_report_mail_body", {"report": report, "title": title}
-        )
+        template = self.env.ref("lease_overdue.mail_template_weekly_report").sudo()
         mail = (
             self.env["mail.mail"]
             .sudo()
-            .create(
-                {
-                    "subject": title,
-                    "body_html": body,
-                    "email_from": (
-                        self.company_id.email_formatted
-                        or self.env.user.email_formatted
-                        or False
-                    ),
-                    "recipient_ids": [fields.Command.set(to_users.partner_id.ids)],
-                    "email_cc": ", ".join(
-                        cc_users.filtered("email").mapped("email_formatted")
-                    ),
-                    "attachment_ids": [fields.Command.set(attachments.ids)],
-                    "model": self._name,
-                    "res_id": self.id,
-                    "auto_delete": False,
-                }
+            .browse(
+                template.send_mail(
+                    self.id,
+                    email_values={
+                        "recipient_ids": [fields.Command.set(to_users.partner_id.ids)],
+                        "email_cc": ", ".join(
+                            cc_users.filtered("email").mapped("email_formatted")
+                        ),
+                        "attachment_ids": [fields.Command.set(attachments.ids)],
+                    },
+                )
             )
         )
         self.sudo().write(
