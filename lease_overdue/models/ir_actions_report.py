@@ -5,7 +5,16 @@ from odoo import models
 
 
 class IrActionsReport(models.Model):
-    """Archived documents print byte-for-byte as archived (SPEC A3, E3, F2)."""
+    """Archived documents print byte-for-byte as archived (SPEC A3, E3, F2).
+
+    Why not core's ``attachment`` / ``attachment_use`` (issue 12 item 2): core saves the
+    attachment as the printing user and silently keeps nothing when he may not create
+    attachments (a collector printing a signed notice), records no hash, and takes a
+    record's pages out of a batch rendering by its outline. An archived letter must be
+    kept whoever prints it first, be exactly its own pages, and carry the SHA-256 that
+    ``lease.report.archive.mixin`` verifies. Records of other models, and archivable
+    records with nothing to archive yet, print through core unchanged.
+    """
 
     _inherit = "ir.actions.report"
 
