@@ -49,6 +49,7 @@ class LeaseKpiReport(models.Model):
     The rates of the dashboard are ratios of these sums (see ``_kpi_figures``)."""
 
     _name = "lease.kpi.report"
+    _inherit = ["lease.kpi.figures"]
     _description = "Lease KPI Analysis"
     _auto = False
     _order = "date_due desc"
@@ -56,42 +57,6 @@ class LeaseKpiReport(models.Model):
     installment_id = fields.Many2one("lease.installment", readonly=True)
     contract_id = fields.Many2one("lease.contract", readonly=True)
     partner_id = fields.Many2one("res.partner", "Lessee", readonly=True)
-    company_id = fields.Many2one("res.company", readonly=True)
-    currency_id = fields.Many2one("res.currency", readonly=True)
-    collector_id = fields.Many2one("res.users", "Collector", readonly=True)
-    account_manager_id = fields.Many2one("res.users", "Account Manager", readonly=True)
-    tier_id = fields.Many2one("lease.overdue.tier", "Current Tier", readonly=True)
-    date_due = fields.Date("Due Date", readonly=True)
-    contract_state = fields.Selection(
-        [
-            ("draft", "Draft"),
-            ("active", "Active"),
-            ("closed", "Closed"),
-            ("terminated", "Terminated"),
-        ],
-        readonly=True,
-    )
-    amount_due = fields.Monetary("Rent Due", readonly=True)
-    amount_paid_on_time = fields.Monetary(
-        "Paid On Time",
-        readonly=True,
-        help="Paid by the lessee on or before the due date.",
-    )
-    amount_paid_month_end = fields.Monetary(
-        "Collected by Month End",
-        readonly=True,
-        help="Paid by the lessee by the last day of the month of the due date.",
-    )
-    amount_paid = fields.Monetary("Paid So Far", readonly=True)
-    amount_late = fields.Monetary(
-        "Rent Gone Overdue",
-        readonly=True,
-        help="Part of the rent not paid by its due date, for installments that went overdue.",
-    )
-    amount_outstanding = fields.Monetary("Overdue Rent Outstanding", readonly=True)
-    penalty_due = fields.Monetary("Penalty Unpaid", readonly=True)
-    due_count = fields.Integer("Installments Due", readonly=True)
-    late_count = fields.Integer("Installments Gone Overdue", readonly=True)
 
     @contextmanager
     def _lease_no_jit(self):

@@ -24,7 +24,7 @@ An installment contributes what the KPI analysis shows for it: ``KPI_MEASURES`` 
 the one source of these figures for the analysis, the summary and the triggers.
 """
 
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.tools import SQL
 
 # One installment's contribution to the KPI analysis (SPEC W2), over the aliases
@@ -220,33 +220,9 @@ class LeaseKpiSummary(models.Model):
     reads this model directly."""
 
     _name = "lease.kpi.summary"
+    _inherit = ["lease.kpi.figures"]
     _description = "Lease KPI Monthly Summary"
     _auto = False
-
-    company_id = fields.Many2one("res.company", readonly=True)
-    currency_id = fields.Many2one("res.currency", readonly=True)
-    collector_id = fields.Many2one("res.users", "Collector", readonly=True)
-    account_manager_id = fields.Many2one("res.users", "Account Manager", readonly=True)
-    tier_id = fields.Many2one("lease.overdue.tier", "Current Tier", readonly=True)
-    contract_state = fields.Selection(
-        [
-            ("draft", "Draft"),
-            ("active", "Active"),
-            ("closed", "Closed"),
-            ("terminated", "Terminated"),
-        ],
-        readonly=True,
-    )
-    date_due = fields.Date("Due Date", readonly=True)
-    amount_due = fields.Monetary("Rent Due", readonly=True)
-    amount_paid_on_time = fields.Monetary("Paid On Time", readonly=True)
-    amount_paid_month_end = fields.Monetary("Collected by Month End", readonly=True)
-    amount_paid = fields.Monetary("Paid So Far", readonly=True)
-    amount_late = fields.Monetary("Rent Gone Overdue", readonly=True)
-    amount_outstanding = fields.Monetary("Overdue Rent Outstanding", readonly=True)
-    penalty_due = fields.Monetary("Penalty Unpaid", readonly=True)
-    due_count = fields.Integer("Installments Due", readonly=True)
-    late_count = fields.Integer("Installments Gone Overdue", readonly=True)
 
     @property
     def _table_query(self):
