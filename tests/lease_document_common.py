@@ -6,7 +6,7 @@ import base64
 from datetime import date, timedelta
 
 from freezegun import freeze_time
-from lease_test_common import english_stored_texts
+from lease_test_common import contract_vals, english_stored_texts, register_payment
 
 from odoo import Command
 from odoo.tests import HttpCase, TransactionCase, new_test_user
@@ -72,22 +72,15 @@ class LeaseDocumentMixin:
 
     @classmethod
     def _contract_vals(cls, **overrides):
-        vals = {
-            "partner_id": (overrides.pop("partner", None) or cls._lessee()).id,
-            "vendor_id": cls.vendor.id,
-            "financed_amount": 120000.0,
-            "annual_rate": 0.0,
-            "term_count": 12,
-            "periodicity": "monthly",
-            "schedule_method": "annuity",
-            "date_start": date(2026, 1, 1),
-            "date_first_due": DUE,
-            "penalty_rate": 0.0005,
-            "account_manager_id": cls.users["account_manager"].id,
-            "collector_id": cls.users["collector"].id,
-        }
-        vals.update(overrides)
-        return vals
+        lessee = overrides.pop("partner", None) or cls._lessee()
+        return contract_vals(
+            lessee,
+            cls.vendor,
+            cls.users["account_manager"],
+            cls.users["collector"],
+            DUE,
+            **overrides,
+        )
 
     def _contract(self, **overrides):
         """An active contract whose first installment (due DUE) is invoiced."""
@@ -117,18 +110,7 @@ class LeaseDocumentMixin:
     def _pay(self, move, amount, pay_date):
         """Register a real payment on ``move`` on ``pay_date``."""
         with freeze_time(pay_date):
-            wizard = (
-                self.env["account.payment.register"]
-                .with_context(active_model="account.move", active_ids=move.ids)
-                .create(
-                    {
-                        "payment_date": pay_date,
-                        "amount": amount,
-                        "journal_id": self.bank_journal.id,
-                    }
-                )
-            )
-            return wizard._create_payments()
+            return register_payment(move, amount, pay_date, self.bank_journal)
 
     def _attachment(self, name="scan.pdf", user=None):
         """An uploaded file, as the user uploading it (a file without a document is

@@ -53,6 +53,38 @@ def english_stored_texts(env):
     env.company.lease_lang = "en_US"
 
 
+def contract_vals(lessee, vendor, account_manager, collector, first_due, **overrides):
+    """Values of a test lease: 120,000 over 12 monthly annuity installments at 0 %,
+    penalty 0.05 % a day, the first due on ``first_due``; ``overrides`` win."""
+    vals = {
+        "partner_id": lessee.id,
+        "vendor_id": vendor.id,
+        "financed_amount": 120000.0,
+        "annual_rate": 0.0,
+        "term_count": 12,
+        "periodicity": "monthly",
+        "schedule_method": "annuity",
+        "date_start": date(2026, 1, 1),
+        "date_first_due": first_due,
+        "penalty_rate": 0.0005,
+        "account_manager_id": account_manager.id,
+        "collector_id": collector.id,
+    }
+    vals.update(overrides)
+    return vals
+
+
+def register_payment(move, amount, pay_date, journal):
+    """A real payment of ``amount`` on ``move`` on ``pay_date`` into ``journal``, through
+    Odoo's payment wizard (partial when ``amount`` is less than due)."""
+    wizard = (
+        move.env["account.payment.register"]
+        .with_context(active_model="account.move", active_ids=move.ids)
+        .create({"payment_date": pay_date, "amount": amount, "journal_id": journal.id})
+    )
+    return wizard._create_payments()
+
+
 class LeaseTestCase(TransactionCase):
     """A company with a sales and a bank journal, a lessee, a vendor and one user per role."""
 
@@ -109,22 +141,14 @@ class LeaseTestCase(TransactionCase):
 
     @classmethod
     def _contract_vals(cls, **overrides):
-        vals = {
-            "partner_id": cls.lessee.id,
-            "vendor_id": cls.vendor.id,
-            "financed_amount": 120000.0,
-            "annual_rate": 0.0,
-            "term_count": 12,
-            "periodicity": "monthly",
-            "schedule_method": "annuity",
-            "date_start": date(2026, 1, 1),
-            "date_first_due": date(2026, 2, 10),
-            "penalty_rate": 0.0005,
-            "account_manager_id": cls.account_manager.id,
-            "collector_id": cls.collector.id,
-        }
-        vals.update(overrides)
-        return vals
+        return contract_vals(
+            cls.lessee,
+            cls.vendor,
+            cls.account_manager,
+            cls.collector,
+            date(2026, 2, 10),
+            **overrides,
+        )
 
     @classmethod
     def _active_contract(cls, invoice_until=None, **overrides):
@@ -142,17 +166,7 @@ class LeaseTestCase(TransactionCase):
 
     def _pay(self, move, amount, pay_date):
         """Register a real payment on ``move`` (partial when ``amount`` is less than due)."""
-        vals = {
-            "payment_date": pay_date,
-            "amount": amount,
-            "journal_id": self.bank_journal.id,
-        }
-        wizard = (
-            self.env["account.payment.register"]
-            .with_context(active_model="account.move", active_ids=move.ids)
-            .create(vals)
-        )
-        return wizard._create_payments()
+        return register_payment(move, amount, pay_date, self.bank_journal)
 
     def _run(self, day, contracts=None):
         self.env["lease.overdue.engine"]._run(
