@@ -14,6 +14,7 @@
         "resource",
         "auditlog",
         "base_tier_validation",
+        "spreadsheet_dashboard",
     ],
     "external_dependencies": {"python": ["xlsxwriter", "chinesecalendar", "cn2an"]},
     "data": [
@@ -77,6 +78,7 @@
         "views/lease_nightly_run_views.xml",
         "views/lease_today_item_views.xml",
         "views/res_config_settings_heads_views.xml",
+        "data/lease_overdue_dashboard_data.xml",
     ],
     "demo": [
         "data/lease_overdue_demo_company.xml",
