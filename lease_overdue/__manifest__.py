@@ -90,6 +90,7 @@
         "data/lease_overdue_report_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": ["lease_overdue/static/src/spreadsheet_period_terms.js"],
         "web.assets_tests": ["lease_overdue/static/tests/tours/*.js"],
     },
     "application": True,

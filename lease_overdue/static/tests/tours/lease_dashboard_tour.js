@@ -61,6 +61,10 @@ registry.category("web_tour.tours").add("lease_dashboard_tour", {
             trigger: ".o_search_panel_category_value.active[data-name='逾期租金看板']",
         },
         {
+            content: "Its period filter reads in Chinese (最近12个月, not Last 12 Months)",
+            trigger: ".o_action_manager:contains('最近12个月')",
+        },
+        {
             content: "Its charts are drawn",
             trigger: ".o-spreadsheet .o-figure canvas",
         },
