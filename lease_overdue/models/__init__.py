@@ -45,9 +45,7 @@ from . import lease_vendor_objection
 from . import lease_collection_case_documents
 from . import lease_escalation_catchup
 from . import lease_contract_risk
-from . import res_partner_risk
 from . import lease_document_print
-from . import res_partner_customer_file
 from . import ir_sequence
 from . import mail_thread
 from . import lease_contract_amendment
