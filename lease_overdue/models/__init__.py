@@ -31,7 +31,6 @@ from . import lease_overdue_weekly_report
 from . import lease_overdue_weekly_report_line
 from . import lease_overdue_weekly_report_tier
 from . import lease_collection_log_monthly
-from . import lease_collection_record_monthly_lock
 from . import lease_kpi_report
 from . import lease_kpi_summary
 from . import lease_collector_target
