@@ -23,7 +23,6 @@ from . import lease_escalation_log
 from . import mail_activity_type
 from . import mail_activity
 from . import lease_collection_case_escalation
-from . import lease_contract_escalation
 from . import lease_prenotice_list
 from . import ir_actions_report
 from . import lease_report_archive_mixin
