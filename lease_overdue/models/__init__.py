@@ -1,5 +1,6 @@
 from . import lease_guard_mixin
 from . import lease_approval_mixin
+from . import lease_case_link_mixin
 from . import ir_attachment
 from . import lease_overdue_tier
 from . import res_company
@@ -10,7 +11,6 @@ from . import lease_contract
 from . import lease_installment
 from . import lease_asset
 from . import lease_collection_case
-from . import lease_case_link_mixin
 from . import lease_overdue_engine
 from . import account_move
 from . import lease_contract_demo
@@ -22,7 +22,6 @@ from . import lease_escalation_run
 from . import lease_escalation_log
 from . import mail_activity_type
 from . import mail_activity
-from . import lease_collection_case_escalation
 from . import lease_prenotice_list
 from . import ir_actions_report
 from . import lease_report_archive_mixin
