@@ -39,7 +39,6 @@ from . import lease_disposal
 from . import lease_disposal_line
 from . import lease_blacklist_entry
 from . import lease_vendor_objection
-from . import lease_escalation_catchup
 from . import lease_document_print
 from . import ir_sequence
 from . import mail_thread

@@ -1,3 +1,4 @@
+from collections import defaultdict
 from datetime import date
 
 from markupsafe import Markup, escape
@@ -8,7 +9,12 @@ from odoo.fields import Domain
 from odoo.tools import SQL
 
 from .lease_document import OUTGOING_KINDS
-from .lease_escalation_rule import PRIORITY_SQL
+from .lease_escalation_rule import (
+    CATCHUP_PAST,
+    CATCHUP_WITHHELD,
+    PRIORITY_SQL,
+    _RunState,
+)
 
 
 class LeaseCollectionCase(models.Model):
@@ -349,12 +355,29 @@ class LeaseCollectionCase(models.Model):
     def _on_cases_changed(self, opened, closed, moved):
         """The collection workflow after the overdue computation opened, closed or moved
         cases (``moved``: {tier id: case ids}), in this order: the tasks of closed cases
-        are closed (E14), the priority of opened and moved cases refreshed (E13)."""
+        are closed (E14), the priority of opened and moved cases refreshed (E13), the
+        overdue day on which opened cases are first seen recorded (catch-up, issue 9
+        item 9)."""
         if closed:
             closed._close_collection_tasks()
         moved_ids = [case_id for ids in moved.values() for case_id in ids]
         if opened or moved_ids:
             self._refresh_collection_priority(opened.ids + moved_ids)
+        if opened:
+            # The overdue day on which each new case is first seen, in one statement.
+            self.env.cr.execute(
+                SQL(
+                    """
+                UPDATE lease_collection_case k
+                   SET escalation_first_day = c.days_overdue,
+                       escalation_catchup = c.days_overdue > 1
+                  FROM lease_contract c
+                 WHERE c.id = k.contract_id AND k.id = ANY(%s)
+                """,
+                    opened.ids,
+                )
+            )
+            opened.invalidate_recordset(["escalation_first_day", "escalation_catchup"])
         return True
 
     # The overdue engine moves and closes many cases a day: their tier and state changes
@@ -1155,6 +1178,114 @@ class LeaseCollectionCase(models.Model):
         if len(records) == 1:
             action.update(view_mode="form", res_id=records.id)
         return action
+
+    # ------------------------------------------------------------------
+    # Go-live and catch-up (issue 9 item 9; SPEC E14): the overdue day on which a case
+    # is first seen and the steps withheld at its catch-up (see the catch-up section of
+    # ``lease.escalation.rule``).
+    # ------------------------------------------------------------------
+    escalation_first_day = fields.Integer(
+        "First Seen on Overdue Day",
+        readonly=True,
+        help="Overdue day on which the case entered the system. 1: seen from its first "
+        "overdue day; later: it entered already overdue (go-live, late import) and its "
+        "past steps were reviewed instead of done (issue 9 item 9).",
+    )
+    escalation_catchup = fields.Boolean(
+        "Entered Overdue",
+        readonly=True,
+        index=True,
+        help="The case entered the system after its first overdue day: the steps whose "
+        "day had passed, and its legal and disposal steps, waited for the decision of "
+        "the head of asset management.",
+    )
+    date_catchup = fields.Date(
+        "Catch-up Reviewed On",
+        readonly=True,
+        help="Day of the escalation run that handled the case's entry: from then on it "
+        "escalates as any case.",
+    )
+    has_withheld_steps = fields.Boolean(compute="_compute_has_withheld_steps")
+
+    def _withheld_logs(self):
+        """Ledger rows of the withheld steps of these cases that nobody started yet."""
+        Log = self.env["lease.escalation.log"].sudo()
+        rows = Log.search(
+            [
+                ("case_id", "in", self.ids),
+                ("role_code", "=", CATCHUP_WITHHELD),
+                ("state", "=", "skipped"),
+            ]
+        )
+        if not rows:
+            return rows
+        started = {
+            (log.rule_id.id, log.case_id.id)
+            for log in Log.search_fetch(
+                [
+                    ("case_id", "in", self.ids),
+                    ("rule_id", "in", rows.rule_id.ids),
+                    ("role_code", "not in", (CATCHUP_WITHHELD, CATCHUP_PAST)),
+                ],
+                ["rule_id", "case_id"],
+            )
+        }
+        return rows.filtered(
+            lambda log: (log.rule_id.id, log.case_id.id) not in started
+        )
+
+    def _compute_has_withheld_steps(self):
+        pending = set(self._withheld_logs().case_id.ids) if self.ids else set()
+        for case in self:
+            case.has_withheld_steps = case.id in pending
+
+    def action_lease_start_withheld_steps(self):
+        """The head of asset management decided: start the legal and disposal steps
+        withheld when these cases entered the system (issue 9 item 9). Each runs as the
+        escalation job would have run it (its documents, legal case or disposal, its
+        tasks and ledger rows), once."""
+        if not self.env.user.has_group("lease_overdue.group_asset_management_head"):
+            raise AccessError(
+                self.env._(
+                    "Only the head of asset management starts the steps withheld when "
+                    "a case entered the system."
+                )
+            )
+        for case in self:
+            if case.state != "open":
+                raise UserError(self.env._("%(case)s is closed.", case=case.name))
+        rows = self._withheld_logs()
+        if not rows:
+            raise UserError(
+                self.env._("No withheld step waits for a decision on these cases.")
+            )
+        today = self.env.company._lease_today()
+        rules = self.env["lease.escalation.rule"].sudo()
+        state = _RunState(rules.env, today)
+        by_rule = defaultdict(lambda: defaultdict(list))
+        for row in rows:
+            by_rule[row.rule_id][row.res_id].append(row.period)
+        names = defaultdict(list)
+        for rule in rules.browse([r.id for r in by_rule]).sorted():
+            todo = dict(by_rule[rule])
+            rule._act(todo, state)
+            for res_id in todo:
+                names[res_id].append(rule)
+        # In the company's language (issue 11 item 3).
+        bodies = {
+            case.id: env._(
+                "%(user)s started the steps withheld when the case entered the "
+                "system: %(steps)s.",
+                user=self.env.user.name,
+                steps=", ".join(rule.with_env(env).name for rule in names[case.id]),
+            )
+            for env, cases in self.env["res.company"]
+            ._lease_split(self.browse(list(names)).sudo())
+            .items()
+            for case in cases
+        }
+        self.browse(list(names)).sudo()._message_log_batch(bodies=bodies)
+        return True
 
 
 class LeaseCaseTierHistory(models.Model):
