@@ -1,6 +1,7 @@
 from . import lease_guard_mixin
 from . import lease_approval_mixin
 from . import lease_case_link_mixin
+from . import lease_case_step_mixin
 from . import ir_attachment
 from . import lease_overdue_tier
 from . import res_company
@@ -46,6 +47,5 @@ from . import lease_contract_amendment
 from . import mail_message
 from . import auditlog_rule
 from . import tier_validation_hardening
-from . import lease_case_closure
 from . import lease_nightly_run
 from . import lease_today_item

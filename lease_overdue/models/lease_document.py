@@ -104,12 +104,15 @@ class LeaseDocument(models.Model):
         "lease.approval.mixin",
         "mail.thread",
         "mail.activity.mixin",
+        "lease.case.step.mixin",
     ]
     _order = "date desc, id desc"
     _check_company_auto = True
     _mail_post_access = "read"
     # Written only by submit / approve / refuse / issue / archive (SPEC A3).
     _lease_fixed_fields = ("name",)
+    # Once its collection case is closed, a document may only be cancelled (SPEC E14).
+    _lease_closed_case_states = ("cancelled",)
     _lease_guarded_fields = (
         "state",
         "review_ids",
@@ -758,3 +761,8 @@ class LeaseDocument(models.Model):
             else:
                 _logger.info("PDF rendering unavailable: %s is not archived.", doc.name)
         return archived
+
+    def _lease_closed_case_exempt(self):
+        # Finance's profit and loss report of a disposal already done, and the
+        # recourse decided on it (D9 L197), follow the disposal, paid up or not.
+        return self.filtered(lambda doc: doc.kind == "pnl_report")
