@@ -2,6 +2,7 @@ from . import lease_guard_mixin
 from . import lease_approval_mixin
 from . import lease_case_link_mixin
 from . import lease_case_step_mixin
+from . import lease_report_archive_mixin
 from . import ir_attachment
 from . import lease_overdue_tier
 from . import res_company
@@ -25,7 +26,6 @@ from . import mail_activity_type
 from . import mail_activity
 from . import lease_prenotice_list
 from . import ir_actions_report
-from . import lease_report_archive_mixin
 from . import lease_overdue_weekly_report
 from . import lease_overdue_weekly_report_line
 from . import lease_overdue_weekly_report_tier
@@ -40,7 +40,6 @@ from . import lease_disposal
 from . import lease_disposal_line
 from . import lease_blacklist_entry
 from . import lease_vendor_objection
-from . import lease_document_print
 from . import ir_sequence
 from . import mail_thread
 from . import lease_contract_amendment
