@@ -1,10 +1,11 @@
 import logging
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .lease_constants import DEPARTMENTS, HEAD_GROUPS, MEMBER_GROUPS
+from .lease_report_tools import amount_in_words_rmb, money_text, zh_date
 
 _logger = logging.getLogger(__name__)
 
@@ -889,6 +890,25 @@ class LeaseDocument(models.Model):
         return reviews.sorted(lambda review: (review.sequence, review.id))
 
     @api.model
+    # Helpers of the Chinese documents' templates (lease_document_templates.xml)
+    def _lease_zh_date(self, value):
+        """A date (or a datetime, in the user's time zone) the way Chinese letters
+        write it: 2026年3月5日."""
+        if not value:
+            return ""
+        if isinstance(value, datetime):
+            value = fields.Datetime.context_timestamp(self, value).date()
+        if not isinstance(value, date):
+            value = fields.Date.to_date(value)
+        return zh_date(value)
+
+    def _lease_money(self, amount, currency=None):
+        """人民币12,345.00元 for CNY, else e.g. USD 12,345.00."""
+        return money_text(amount, currency or self.env.company.currency_id)
+
+    def _lease_amount_in_words(self, amount):
+        return amount_in_words_rmb(amount)
+
     def _lease_report_for_kind(self, kind):
         return self.env.ref(f"lease_overdue.report_{kind}", raise_if_not_found=False)
 
