@@ -24,7 +24,13 @@ REOPEN_GROUPS = (
 
 class LeaseCollectionCase(models.Model):
     """One overdue episode of a contract (逾期案件, SPEC O7): from its first overdue day
-    until the contract is paid up; every tier change is kept with its date."""
+    until the contract is paid up; every tier change is kept with its date.
+
+    Sections, in this order: the overdue computation's opening, moving and closing of
+    cases (``_sync_cases``, ``_on_cases_changed``); the collection workflow (priority,
+    contacts, promises, E13-E15); documents, legal cases, disposals and the escalation
+    steps that prepare them (E3-E11); the go-live catch-up (issue 9 item 9); closing
+    and reopening (E14, issue 9 item 4)."""
 
     _name = "lease.collection.case"
     _description = "Collection Case"
