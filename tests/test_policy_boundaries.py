@@ -19,9 +19,7 @@ from odoo.tests import new_test_user
 from odoo.tools import mute_logger
 from odoo.tools.safe_eval import safe_eval
 
-from odoo.addons.lease_overdue.models.lease_contract_escalation import (
-    lease_sms_amount,
-)
+from odoo.addons.lease_overdue.models.lease_contract import lease_sms_amount
 
 HISTORY_DUE = date(2026, 1, 10)  # first due date of the contracts with a history
 

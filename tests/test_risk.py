@@ -8,7 +8,7 @@ from lease_document_common import DUE, LeaseDocumentCase
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 
-from odoo.addons.lease_overdue.models.res_partner_risk import rating_cap
+from odoo.addons.lease_overdue.models.res_partner import rating_cap
 
 
 class TestBlacklist(LeaseDocumentCase):

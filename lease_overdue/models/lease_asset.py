@@ -159,8 +159,16 @@ class LeaseAssetInspection(models.Model):
 
     _name = "lease.asset.inspection"
     _description = "Asset Inspection"
-    _inherit = ["lease.guard.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "lease.guard.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "lease.case.step.mixin",
+    ]
     _lease_guarded_fields = ("state",)
+    _lease_fixed_fields = ("case_id",)
+    # Once its collection case is closed, an inspection may only be cancelled (SPEC E14).
+    _lease_closed_case_states = ("cancel",)
     _order = "date_planned, id"
 
     contract_id = fields.Many2one(
@@ -198,3 +206,12 @@ class LeaseAssetInspection(models.Model):
     def action_cancel(self):
         self.check_access("write")
         self.sudo().write({"state": "cancel"})
+
+    case_id = fields.Many2one(
+        "lease.collection.case",
+        "Collection Case",
+        index="btree_not_null",
+        readonly=True,
+        ondelete="restrict",
+        help="The collection case this overdue on-site inspection was planned for.",
+    )

@@ -80,6 +80,12 @@ def lease_check_references(model, vals_list):
             )
 
 
+def lease_sms_amount(amount):
+    """An amount as the SMS texts show it (issue 9 item 12): thousands separators, two
+    decimals, 元 after it, no currency symbol: 100000 -> "100,000.00元"."""
+    return f"{amount or 0.0:,.2f}元"
+
+
 class LeaseContract(models.Model):
     """Financial lease contract (融资租赁合同, SPEC C1, C5-C9)."""
 
@@ -534,6 +540,9 @@ class LeaseContract(models.Model):
         return problems
 
     def _activation_problems(self):
+        """Why this draft contract cannot be activated: its state, parties and terms, its
+        rent schedule; new business with a blacklisted party (W3), a lessee whose new
+        business risk management suspended, or beyond the lessee's credit limit (K2)."""
         self.ensure_one()
         problems = []
         if self.state != "draft":
@@ -551,6 +560,13 @@ class LeaseContract(models.Model):
                 )
             )
         problems += self._term_problems()
+        problems += self._schedule_problems()
+        problems += self._risk_problems()
+        return problems
+
+    def _schedule_problems(self):
+        """The rent schedule adds up to the financed amount, due dates in order."""
+        problems = []
         lines = self.installment_ids.sorted("sequence")
         if not lines:
             problems.append(
@@ -808,3 +824,235 @@ class LeaseContract(models.Model):
     def action_open_lease_customer_file(self):
         self.ensure_one()
         return self.partner_id.action_open_lease_customer_file()
+
+    # ------------------------------------------------------------------
+    # Pre-due work on contracts (SPEC R1-R5).
+    # ------------------------------------------------------------------
+    lease_next_due_date = fields.Date(
+        "Next Due Date", compute="_compute_lease_next_due"
+    )
+    lease_next_due_amount = fields.Monetary(
+        "Next Rent Due", compute="_compute_lease_next_due"
+    )
+    lease_next_due_amount_text = fields.Char(
+        "Next Rent Due (SMS)",
+        compute="_compute_lease_next_due_amount_text",
+        help="The next rent due as the SMS texts show it, e.g. 100,000.00元.",
+    )
+
+    def _compute_lease_next_due(self):
+        today = self.env.company._lease_today()
+        lines = (
+            self.env["lease.installment"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("contract_id", "in", self.ids),
+                    ("state", "in", ("planned", "invoiced")),
+                    ("date_due", ">=", today),
+                ],
+                ["contract_id", "date_due", "amount_rent"],
+                order="date_due, id",
+            )
+        )
+        first = {}
+        for line in lines:
+            first.setdefault(line.contract_id.id, line)
+        for contract in self:
+            line = first.get(contract.id)
+            contract.lease_next_due_date = line.date_due if line else False
+            contract.lease_next_due_amount = line.amount_rent if line else 0.0
+
+    @api.depends("lease_next_due_amount")
+    def _compute_lease_next_due_amount_text(self):
+        for contract in self:
+            contract.lease_next_due_amount_text = lease_sms_amount(
+                contract.lease_next_due_amount
+            )
+
+    # ------------------------------------------------------------------
+    def _escalation_prenotice_list(self):
+        """10:00 on each of the 7 days before a due date: risk management's list of the
+        customers due goes to each account manager, who reports their willingness and
+        ability to pay by 16:00 (D5 L95, SPEC R5). One list per account manager and day,
+        one line per contract; returns the lines created."""
+        today = self.env.company._lease_today()
+        contracts = self.sudo()
+        lines_model = self.env["lease.prenotice.feedback"].sudo()
+        lists_model = self.env["lease.prenotice.list"].sudo()
+        installments = (
+            self.env["lease.installment"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("contract_id", "in", contracts.ids),
+                    ("state", "in", ("planned", "invoiced")),
+                    ("date_due", ">", today),
+                ],
+                ["contract_id", "date_due", "amount_rent"],
+                order="date_due, id",
+            )
+        )
+        next_line = {}
+        for line in installments:
+            next_line.setdefault(line.contract_id.id, line)
+        existing_lists = lists_model.search(
+            [("date", "=", today), ("user_id", "in", contracts.account_manager_id.ids)]
+        )
+        by_user = {(lst.user_id.id, lst.company_id.id): lst for lst in existing_lists}
+        new_lists = []
+        for contract in contracts:
+            key = (contract.account_manager_id.id, contract.company_id.id)
+            if (
+                contract.account_manager_id
+                and key not in by_user
+                and key not in new_lists
+            ):
+                new_lists.append(key)
+        created = lists_model.create(
+            [
+                {
+                    "date": today,
+                    "user_id": user_id,
+                    "company_id": company_id,
+                    "date_deadline": self._prenotice_deadline(
+                        today, user_id, company_id
+                    ),
+                }
+                for user_id, company_id in new_lists
+            ]
+        )
+        for lst in created:
+            by_user[(lst.user_id.id, lst.company_id.id)] = lst
+        done = {
+            (line.list_id.id, line.contract_id.id)
+            for line in lines_model.search_fetch(
+                [("list_id", "in", [lst.id for lst in by_user.values()])],
+                ["list_id", "contract_id"],
+            )
+        }
+        vals_list = []
+        for contract in contracts:
+            lst = by_user.get((contract.account_manager_id.id, contract.company_id.id))
+            line = next_line.get(contract.id)
+            if not lst or not line or (lst.id, contract.id) in done:
+                continue
+            vals_list.append(
+                {
+                    "list_id": lst.id,
+                    "contract_id": contract.id,
+                    "installment_id": line.id,
+                }
+            )
+        feedback = lines_model.create(vals_list)
+        created._schedule_feedback_activity()
+        return feedback.with_env(self.env)
+
+    @api.model
+    def _prenotice_deadline(self, day, user_id, company_id=None):
+        """16:00 of ``day`` local time of the company (D5 L95: the company's office hours,
+        not the account manager's or the cron user's time zone), as a UTC datetime."""
+        company = self.env["res.company"].sudo().browse(company_id) or self.env.company
+        return company._lease_local_to_utc(day, 16, 0)
+
+    # ------------------------------------------------------------------
+    # Blacklist early warning, suspension and credit limit at activation (SPEC K2, W3).
+    # ------------------------------------------------------------------
+    blacklist_warning = fields.Text(compute="_compute_blacklist_warning")
+
+    @api.depends(
+        "partner_id",
+        "vendor_id",
+        "guarantor_ids",
+        "partner_id.lease_registration_number",
+        "vendor_id.lease_registration_number",
+        "guarantor_ids.lease_registration_number",
+    )
+    def _compute_blacklist_warning(self):
+        """Early warning (D4 L84, D9 L201): the lessee, the vendor or a guarantor is on the
+        blacklist, by partner or by registration / ID number."""
+        partners = self.partner_id | self.vendor_id | self.guarantor_ids
+        matches = self.env["lease.blacklist.entry"]._match(partners.filtered("id"))
+        for contract in self:
+            contract.blacklist_warning = (
+                "\n".join(contract._blacklist_lines(matches)) or False
+            )
+
+    def _blacklist_lines(self, matches):
+        self.ensure_one()
+        lines = []
+        roles = [
+            (self.env._("Lessee"), self.partner_id),
+            (self.env._("Vendor"), self.vendor_id),
+        ]
+        roles += [
+            (self.env._("Guarantor"), guarantor) for guarantor in self.guarantor_ids
+        ]
+        for role, partner in roles:
+            entries = partner and matches.get(partner.id)
+            if entries:
+                lines.append(
+                    self.env._(
+                        "%(role)s %(partner)s is on the blacklist: %(entries)s.",
+                        role=role,
+                        partner=partner.display_name,
+                        entries=entries._warning_label(),
+                    )
+                )
+        return lines
+
+    def _risk_problems(self):
+        """Refuse new business with a blacklisted party (W3), a lessee whose new business
+        risk management suspended, or beyond the lessee's credit limit (K2)."""
+        problems = []
+        partners = (self.partner_id | self.vendor_id | self.guarantor_ids).filtered(
+            "id"
+        )
+        problems += self._blacklist_lines(
+            self.env["lease.blacklist.entry"]._match(partners)
+        )
+        lessee = self.partner_id.commercial_partner_id.sudo()
+        if not lessee:
+            return problems
+        if lessee.lease_suspended:
+            problems.append(
+                self.env._(
+                    "Risk management suspended new business with %(partner)s"
+                    "%(reason)s.",
+                    partner=lessee.display_name,
+                    reason=f": {lessee.lease_suspension_reason}"
+                    if lessee.lease_suspension_reason
+                    else "",
+                )
+            )
+        limit = lessee.lease_credit_limit
+        if limit:
+            exposure = self._lessee_exposure(lessee) + self.financed_amount
+            if float_compare(exposure, limit, precision_digits=2) > 0:
+                problems.append(
+                    self.env._(
+                        "The lessee's credit limit of %(limit)s would be exceeded: it would owe "
+                        "%(exposure)s of principal with this contract.",
+                        limit=limit,
+                        exposure=exposure,
+                    )
+                )
+        return problems
+
+    def _lessee_exposure(self, lessee):
+        """Principal not yet paid on the lessee's other active contracts."""
+        groups = (
+            self.env["lease.installment"]
+            .sudo()
+            ._read_group(
+                [
+                    ("contract_id.partner_id", "child_of", lessee.id),
+                    ("contract_id.state", "=", "active"),
+                    ("contract_id", "not in", self.ids),
+                    ("state", "!=", "paid"),
+                ],
+                [],
+                ["amount_principal:sum"],
+            )
+        )
+        return groups[0][0] or 0.0

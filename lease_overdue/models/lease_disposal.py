@@ -38,6 +38,7 @@ class LeaseDisposal(models.Model):
         "lease.case.link.mixin",
         "mail.thread",
         "mail.activity.mixin",
+        "lease.case.step.mixin",
     ]
     _order = "id desc"
     _check_company_auto = True
@@ -61,6 +62,9 @@ class LeaseDisposal(models.Model):
         "date_gm_decision",
     )
     _lease_fixed_fields = ("name", "case_id")
+    # Once its collection case is closed: stopped (cancelled), or the recourse decided
+    # on a disposal already done (SPEC E14).
+    _lease_closed_case_states = ("cancelled", "decided")
     # The plan's approval circuit (lease.approval.mixin; default: the review
     # committee). The recourse decision is the committee's then the general
     # manager's approval of finance's profit and loss report (D9 L197).

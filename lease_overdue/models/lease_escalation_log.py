@@ -88,6 +88,7 @@ class LeaseEscalationLog(models.Model):
             ("executed", "Executed by the System"),
             ("cancelled", "Cancelled"),
             ("closed", "Closed (Case Paid Up)"),
+            ("skipped", "Skipped (Entered Overdue)"),
         ],
         required=True,
         default="open",

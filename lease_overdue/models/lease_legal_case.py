@@ -26,6 +26,7 @@ class LeaseLegalCase(models.Model):
         "lease.case.link.mixin",
         "mail.thread",
         "mail.activity.mixin",
+        "lease.case.step.mixin",
     ]
     _order = "id desc"
     _check_company_auto = True
@@ -38,6 +39,9 @@ class LeaseLegalCase(models.Model):
         "closed_from_state",
     )
     _lease_fixed_fields = ("name", "case_id")
+    # Once its collection case is closed: legal withdraws or settles (closes) it, a
+    # person decides (SPEC E14).
+    _lease_closed_case_states = ("closed",)
     # A closed legal case is kept as it was closed (reopening is a button).
     _lease_open_states = tuple(state for state, _label in LEGAL_STATES[:-1])
 

@@ -1,10 +1,7 @@
 import hashlib
-from datetime import date, datetime
 
-from odoo import fields, models
+from odoo import models
 from odoo.exceptions import UserError
-
-from .lease_report_tools import amount_in_words_rmb
 
 
 class LeaseReportArchiveMixin(models.AbstractModel):
@@ -145,27 +142,3 @@ class LeaseReportArchiveMixin(models.AbstractModel):
                 "sticky": bool(altered),
             },
         }
-
-    # ------------------------------------------------------------------
-    # Helpers of the Chinese documents' templates
-    # ------------------------------------------------------------------
-    def _lease_zh_date(self, value):
-        """A date the way Chinese letters write it: 2026年3月5日."""
-        if not value:
-            return ""
-        if isinstance(value, datetime):
-            value = fields.Datetime.context_timestamp(self, value).date()
-        if not isinstance(value, date):
-            value = fields.Date.to_date(value)
-        return f"{value.year}年{value.month}月{value.day}日"
-
-    def _lease_money(self, amount, currency=None):
-        """人民币12,345.00元 for CNY, else e.g. USD 12,345.00."""
-        currency = currency or self.env.company.currency_id
-        figure = f"{amount or 0.0:,.{currency.decimal_places}f}"
-        if currency.name == "CNY":
-            return f"人民币{figure}元"
-        return f"{currency.name} {figure}"
-
-    def _lease_amount_in_words(self, amount):
-        return amount_in_words_rmb(amount)

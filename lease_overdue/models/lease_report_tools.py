@@ -1,11 +1,27 @@
-"""Helpers of the reports, kept out of the archive mixin (issue 12 item 5): amounts in
-Chinese capital numerals and a company's local days as UTC bounds."""
+"""Helpers of the reports, kept out of the archive mixin (issue 12 item 5): dates and
+amounts as the Chinese documents write them, amounts in Chinese capital numerals and a
+company's local days as UTC bounds."""
 
 from datetime import timedelta
 
 from cn2an import an2cn
 
 from odoo.tools import float_round
+
+
+def zh_date(day):
+    """A date the way Chinese letters write it: 2026年3月5日 (empty for no date)."""
+    if not day:
+        return ""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def money_text(amount, currency):
+    """人民币12,345.00元 for CNY, else e.g. USD 12,345.00."""
+    figure = f"{amount or 0.0:,.{currency.decimal_places}f}"
+    if currency.name == "CNY":
+        return f"人民币{figure}元"
+    return f"{currency.name} {figure}"
 
 
 def amount_in_words_rmb(amount):
