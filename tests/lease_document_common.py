@@ -48,6 +48,19 @@ class LeaseDocumentMixin:
             )
             for role, group in roles.items()
         }
+        # The company's responsible people are these users (issue 12 item 4): created
+        # after the demo heads, they are not the head groups' first users.
+        cls.company.write(
+            {
+                "lease_head_asset_management_id": cls.users["am_head"].id,
+                "lease_head_risk_management_id": cls.users["risk_head"].id,
+                "lease_head_legal_id": cls.users["legal_head"].id,
+                "lease_head_business_id": cls.users["biz_head"].id,
+                "lease_head_finance_id": cls.users["finance_head"].id,
+                "lease_head_review_committee_id": cls.users["committee"].id,
+                "lease_head_general_manager_id": cls.users["gm"].id,
+            }
+        )
         cls.vendor = cls.env["res.partner"].create(
             {"name": "测试出卖人股份有限公司", "is_company": True}
         )
@@ -110,7 +123,7 @@ class LeaseDocumentMixin:
     def _pay(self, move, amount, pay_date):
         """Register a real payment on ``move`` on ``pay_date``."""
         with freeze_time(pay_date):
-            return register_payment(move, amount, pay_date, self.bank_journal)
+            return register_payment(self.env, move, amount, pay_date, self.bank_journal)
 
     def _attachment(self, name="scan.pdf", user=None):
         """An uploaded file, as the user uploading it (a file without a document is

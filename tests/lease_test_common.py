@@ -74,11 +74,11 @@ def contract_vals(lessee, vendor, account_manager, collector, first_due, **overr
     return vals
 
 
-def register_payment(move, amount, pay_date, journal):
+def register_payment(env, move, amount, pay_date, journal):
     """A real payment of ``amount`` on ``move`` on ``pay_date`` into ``journal``, through
-    Odoo's payment wizard (partial when ``amount`` is less than due)."""
+    Odoo's payment wizard as ``env``'s user (partial when ``amount`` is less than due)."""
     wizard = (
-        move.env["account.payment.register"]
+        env["account.payment.register"]
         .with_context(active_model="account.move", active_ids=move.ids)
         .create({"payment_date": pay_date, "amount": amount, "journal_id": journal.id})
     )
@@ -166,7 +166,7 @@ class LeaseTestCase(TransactionCase):
 
     def _pay(self, move, amount, pay_date):
         """Register a real payment on ``move`` (partial when ``amount`` is less than due)."""
-        return register_payment(move, amount, pay_date, self.bank_journal)
+        return register_payment(self.env, move, amount, pay_date, self.bank_journal)
 
     def _run(self, day, contracts=None):
         self.env["lease.overdue.engine"]._run(

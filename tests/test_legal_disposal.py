@@ -43,7 +43,8 @@ class TestLegalAndDisposal(LeaseDocumentCase):
         """E8/E14: at tier 3 legal opens a legal case with the lawyer's letter to send,
         each guarantor gets a written notice, the collateral files are checked (missing
         ones in an activity for legal) and asset management drafts the disposal plan;
-        calling the steps again creates nothing."""
+        calling the steps again creates nothing. The files task goes to the company's
+        head of legal (issue 12 item 4: the settings, not the group's first user)."""
         case = self._tier3_case()
         with self._on(15):
             prepared = case._escalation_prepare_lawyer_letter()
@@ -79,10 +80,7 @@ class TestLegalAndDisposal(LeaseDocumentCase):
         self.assertEqual(notices.legal_case_id, legal_case)
 
         self.assertEqual(len(activities), 1)
-        self.assertEqual(
-            activities.user_id,
-            self.env.ref("lease_overdue.group_legal_head").user_ids[:1],
-        )
+        self.assertEqual(activities.user_id, self.users["legal_head"])
         self.assertIn("抵押登记证明", activities.note)
         self.assertIn(self.guarantor2.name, activities.note)
         self.assertNotIn("担保合同 张三", activities.note)
@@ -210,15 +208,13 @@ class TestLegalAndDisposal(LeaseDocumentCase):
         self.assertEqual(entries.partner_id, case.partner_id)
         self.assertEqual(entries.reason, "disposal")
         self.assertEqual(entries.disposal_id, plan)
-        self.assertTrue(
-            plan.activity_ids.filtered(
-                lambda a: (
-                    a.user_id
-                    == self.env.ref(
-                        "lease_overdue.group_risk_management_head"
-                    ).user_ids[:1]
-                )
-            )
+        # D9 L201, issue 12 item 4: the company's head of risk management decides on
+        # the guarantors (the settings name him; not the group's first user)
+        self.assertEqual(
+            plan.activity_ids.user_id, self.company.lease_head_risk_management_id
+        )
+        self.assertEqual(
+            self.company.lease_head_risk_management_id, self.users["risk_head"]
         )
 
         with self.assertRaises(AccessError):

@@ -41,10 +41,19 @@ class TestBlacklist(LeaseDocumentCase):
         self.assertIn("91310000MA1K00000X", partner.message_ids[0].body)
         activity = partner.activity_ids
         self.assertEqual(len(activity), 1)
-        self.assertEqual(
-            activity.user_id,
-            self.env.ref("lease_overdue.group_risk_management_head").user_ids[:1],
+        # the company's head of risk management (issue 12 item 4), not the group's
+        # first user (the demo head, created before him)
+        self.assertEqual(activity.user_id, self.users["risk_head"])
+        other_head = self.env.ref("lease_overdue.demo_user_risk_head")
+        self.company.lease_head_risk_management_id = other_head
+        partner2 = self.env["res.partner"].create(
+            {
+                "name": "又一个新名字有限公司",
+                "is_company": True,
+                "lease_registration_number": "91310000MA1K00000X",
+            }
         )
+        self.assertEqual(partner2.activity_ids.user_id, other_head)
         self.assertIn(
             partner, self.env["res.partner"].search([("lease_blacklisted", "=", True)])
         )

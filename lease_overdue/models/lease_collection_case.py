@@ -967,7 +967,7 @@ class LeaseCollectionCase(models.Model):
             .sudo()
             .search([("contract_id", "in", cases.contract_id.ids)])
         )
-        legal_heads = self.env.ref("lease_overdue.group_legal_head").sudo().user_ids
+        legal_heads = self.env["res.company"]._lease_heads_of(cases, "legal")
         model_id = self.env["ir.model"]._get_id(self._name)
         todo_type = self.env.ref("mail.mail_activity_data_todo")
         by_contract = documents.grouped("contract_id")
@@ -1009,7 +1009,9 @@ class LeaseCollectionCase(models.Model):
                     "missing_documents": "\n".join(missing),
                 }
             )
-            officer = case.legal_case_ids[:1].user_id or legal_heads[:1]
+            officer = case.legal_case_ids[:1].user_id or legal_heads[case.id]
+            if not officer:
+                continue  # nobody heads legal: the case shows what is missing
             officer_env = case.company_id._lease_env(officer)
             activities.append(
                 {
@@ -1020,7 +1022,7 @@ class LeaseCollectionCase(models.Model):
                         "Complete the collateral and guarantee files"
                     ),
                     "note": "<br/>".join(missing_in(officer_env, contract, docs)),
-                    "user_id": officer.id or self.env.uid,
+                    "user_id": officer.id,
                     "date_deadline": today,
                 }
             )
@@ -1426,12 +1428,12 @@ class LeaseCollectionCase(models.Model):
         )
         cases._lease_ask_decision(
             legal,
-            "lease_overdue.group_legal_head",
+            "legal",
             self.env._("Case paid in full: withdraw or settle the legal case"),
         )
         cases._lease_ask_decision(
             running,
-            "lease_overdue.group_asset_management_head",
+            "asset_management",
             self.env._("Case paid in full: stop the disposal (cancel it)"),
         )
         cases._lease_log_stopped(reasons, documents, plans, inspections, legal, running)
@@ -1461,9 +1463,10 @@ class LeaseCollectionCase(models.Model):
             )
         )
 
-    def _lease_ask_decision(self, records, group_xmlid, summary):
+    def _lease_ask_decision(self, records, department, summary):
         """A note and a task for who decides on ``records``, which are underway: their
-        responsible (``user_id``), else the head of the department."""
+        responsible (``user_id``), else the head of ``department`` (the company's
+        setting, issue 12 item 4); with neither, the note only."""
         if not records:
             return
         reasons = self._lease_close_reason()
@@ -1474,7 +1477,7 @@ class LeaseCollectionCase(models.Model):
                 for rec in records
             }
         )
-        heads = self.env.ref(group_xmlid).sudo().user_ids
+        heads = self.env["res.company"]._lease_heads_of(records, department)
         model_id = self.env["ir.model"]._get_id(records._name)
         todo = self.env.ref("mail.mail_activity_data_todo")
         today = self.env.company._lease_today()
@@ -1488,10 +1491,11 @@ class LeaseCollectionCase(models.Model):
                     "activity_type_id": todo.id,
                     "summary": summary,
                     "note": reasons[rec.case_id.id],
-                    "user_id": (rec.user_id or heads[:1] or self.env.user).id,
+                    "user_id": (rec.user_id or heads[rec.id]).id,
                     "date_deadline": today,
                 }
                 for rec in records
+                if rec.user_id or heads[rec.id]
             ]
         )
 

@@ -415,13 +415,16 @@ class LeaseDisposal(models.Model):
                 ]
             )
         )
-        risk_heads = (
-            self.env.ref("lease_overdue.group_risk_management_head").sudo().user_ids
+        with_guarantors = self.filtered("guarantor_ids")
+        risk_heads = self.env["res.company"]._lease_heads_of(
+            with_guarantors, "risk_management"
         )
         activities = []
         model_id = self.env["ir.model"]._get_id(self._name)
-        for disposal in self.filtered("guarantor_ids"):
-            head = risk_heads[:1] or self.env.user
+        for disposal in with_guarantors:
+            # the company's head of risk management (issue 12 item 4), else the
+            # asset-management user who executed the disposal
+            head = risk_heads[disposal.id] or self.env.user
             # In the head's language, else the company's (issue 11 item 3).
             env = disposal.company_id._lease_env(head)
             activities.append(

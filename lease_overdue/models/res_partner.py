@@ -269,8 +269,8 @@ class ResPartner(models.Model):
         matches = self.env["lease.blacklist.entry"]._match(self)
         if not matches:
             return
-        risk_heads = (
-            self.env.ref("lease_overdue.group_risk_management_head").sudo().user_ids
+        risk_heads = self.env["res.company"]._lease_heads_of(
+            self.filtered(lambda p: p.id in matches), "risk_management"
         )
         model_id = self.env["ir.model"]._get_id("res.partner")
         todo_type = self.env.ref("mail.mail_activity_data_todo")
@@ -282,7 +282,9 @@ class ResPartner(models.Model):
             )
             if not entries:
                 continue
-            head = risk_heads[:1] or self.env.user
+            # the company's head of risk management (issue 12 item 4), else the user
+            # who entered the number: he learns it at once
+            head = risk_heads[partner.id] or self.env.user
             company = partner.company_id or self.env.company
             # The chatter in the company's language, the task in the head's (issue 11
             # item 3).
