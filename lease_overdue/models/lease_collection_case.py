@@ -8,13 +8,9 @@ from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
+from .lease_contract import PRIORITY_SQL
 from .lease_document import OUTGOING_KINDS
-from .lease_escalation_rule import (
-    CATCHUP_PAST,
-    CATCHUP_WITHHELD,
-    PRIORITY_SQL,
-    _RunState,
-)
+from .lease_escalation_rule import CATCHUP_PAST, CATCHUP_WITHHELD, _RunState
 
 REOPEN_GROUPS = (
     "lease_overdue.group_asset_management_head",

@@ -59,7 +59,6 @@ GRADES = [
     ("c", "C - High"),
     ("d", "D - Critical"),
 ]
-GRADE_RANK = {code: rank for rank, (code, _label) in enumerate(GRADES, start=1)}
 
 # How a lessee was contacted (SPEC F1): collection records and the activity types that
 # log one when done.

@@ -24,7 +24,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 
-from .lease_constants import GRADE_RANK, GRADES, HEAD_FIELDS
+from .lease_constants import GRADES, HEAD_FIELDS
 from .lease_vendor_objection import OBJECTION_SCOPES
 
 _logger = logging.getLogger(__name__)
@@ -51,23 +51,6 @@ ROLE_SOURCES = {
 # D8 categories (D8 L148-L150). The policy text says "30天以下 ... 逾期未超过30天": not
 # exceeding 30 days, so 1-30 / 31-60 / over 60 (SPEC E12 writes <30 and 30-60).
 D8_CATEGORIES = {"le30": (1, 30), "31_60": (31, 60), "gt60": (61, 0)}
-
-# E13: overdue count first, then cumulative days overdue, then risk grade; ``c`` is the
-# contract's alias: SQL(PRIORITY_SQL, c=SQL.identifier("c")).
-PRIORITY_SQL = """(COALESCE(%(c)s.overdue_count, 0) * 10000000.0
-    + LEAST(COALESCE(%(c)s.overdue_days_total, 0), 999999) * 10.0
-    + CASE %(c)s.risk_grade WHEN 'd' THEN 4 WHEN 'c' THEN 3 WHEN 'b' THEN 2
-                            WHEN 'a' THEN 1 ELSE 0 END)"""
-
-
-def contract_priority(contract):
-    """Python twin of PRIORITY_SQL for one contract."""
-    return (
-        (contract.overdue_count or 0) * 10000000.0
-        + min(contract.overdue_days_total or 0, 999999) * 10.0
-        + GRADE_RANK.get(contract.risk_grade or "", 0)
-    )
-
 
 # Steps that open a legal case or a disposal: at catch-up, a person decides.
 WITHHELD_STEPS = frozenset(
@@ -789,6 +772,11 @@ class LeaseEscalationRule(models.Model):
         tasks = {}  # (res_id, user id) -> index in activity_vals, or an open task
         moved = {}  # open task -> its new deadline
         lines = {}  # open task -> the rule's line in its assignee's language
+        priorities = (
+            self.env["lease.contract"]
+            .browse({item[2].id for item in plan})
+            ._lease_priorities()
+        )
         for record, case, contract, deadline, period, role, user in plan:
             key = (record.id, user.id)
             if key not in tasks:
@@ -809,7 +797,7 @@ class LeaseEscalationRule(models.Model):
                             "lease_escalation_rule_id": self.id,
                             "lease_role_code": role.code,
                             "lease_department": role.department,
-                            "lease_priority": contract_priority(contract),
+                            "lease_priority": priorities[contract.id],
                         }
                     )
                 tasks[key] = task
@@ -1052,6 +1040,7 @@ class LeaseEscalationRule(models.Model):
         log_vals = []
         bodies = {}
         waiting = cases.browse()
+        priorities = review.contract_id._lease_priorities()
         for case in review:
             contract = case.contract_id
             company = contract.company_id
@@ -1082,7 +1071,7 @@ class LeaseEscalationRule(models.Model):
                     "automated": True,
                     "lease_role_code": "asset_management_head",
                     "lease_department": "asset_management",
-                    "lease_priority": contract_priority(contract),
+                    "lease_priority": priorities[contract.id],
                 }
             )
             bodies[case.id] = note_in(company._lease_env(), case, entries)

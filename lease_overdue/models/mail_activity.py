@@ -12,7 +12,6 @@ from .lease_constants import (
     HEADED_DEPARTMENTS,
     MEMBER_GROUPS,
 )
-from .lease_escalation_rule import contract_priority
 
 LEASE_MODELS = ("lease.collection.case", "lease.contract")
 
@@ -132,12 +131,9 @@ class MailActivity(models.Model):
     @api.depends("lease_contract_id")
     def _compute_lease_priority(self):
         """Set once; the daily job refreshes it with the counters (SPEC E13)."""
-        self.lease_contract_id.sudo().fetch(
-            ["overdue_count", "overdue_days_total", "risk_grade"]
-        )
+        priorities = self.lease_contract_id.sudo()._lease_priorities()
         for activity in self:
-            contract = activity.lease_contract_id.sudo()
-            activity.lease_priority = contract_priority(contract) if contract else 0.0
+            activity.lease_priority = priorities.get(activity.lease_contract_id.id, 0.0)
 
     # ------------------------------------------------------------------
     # Escalation tasks: done, or cancelled with a reason; never archived or deleted
