@@ -773,8 +773,9 @@ class LeaseCollectionCase(models.Model):
         queries, whatever their number: their numbers are drawn in one query (see
         ``ir.sequence._lease_next_by_code_batch``), the chatter's per-record work is
         done once for the batch: the creation notes are logged together and the
-        responsible users (``user_id``) follow their records in one insert, as the
-        chatter's auto-subscription would have made them, without e-mail."""
+        responsible users (``user_id``) follow their records through mail's
+        ``_message_subscribe``, once per user, as the chatter's auto-subscription would
+        have made them, without e-mail."""
         records = (
             self.env[model].sudo().with_context(tracking_disable=True).create(vals_list)
         )
@@ -789,21 +790,12 @@ class LeaseCollectionCase(models.Model):
         records._message_log_batch(bodies=bodies)
         user_field = records._fields.get("user_id")
         if user_field and getattr(user_field, "tracking", False):
-            subtypes = self.env["mail.message.subtype"].default_subtypes(model)[0]
-            self.env["mail.followers"].sudo().with_context(
-                default_partner_id=False
-            ).create(
-                [
-                    {
-                        "res_model": model,
-                        "res_id": record.id,
-                        "partner_id": record.user_id.partner_id.id,
-                        "subtype_ids": [Command.set(subtypes.ids)],
-                    }
-                    for record in records
-                    if record.user_id.active
-                ]
-            )
+            # mail's own subscription, one call per responsible user (a few), not per
+            # record
+            for user, group in (
+                records.filtered("user_id.active").grouped("user_id").items()
+            ):
+                group._message_subscribe(partner_ids=user.partner_id.ids)
         return records
 
     def _escalation_new_documents(self, kind, values=None):
