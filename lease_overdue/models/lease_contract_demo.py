@@ -303,8 +303,9 @@ class LeaseContract(models.Model):
                     if key == "promise_kept"
                     else line.amount_residual
                 )
-                # In the collector's language, as when he records it himself.
-                promise = Promise.with_context(lang=case.collector_id.lang).create(
+                # Named in the collector's language, as when he records it himself.
+                lang = case.collector_id.lang or company._lease_lang()
+                promise = Promise.with_context(lang=lang).create(
                     {
                         "case_id": case.id,
                         "user_id": case.collector_id.id,
@@ -315,6 +316,7 @@ class LeaseContract(models.Model):
                         "note": note,
                     }
                 )
+                promise.env.flush_all()  # its name computed now, in his language
                 records.with_user(case.collector_id).create(
                     {
                         "case_id": case.id,
@@ -414,15 +416,15 @@ class LeaseContract(models.Model):
                 }
             )
         letter = letter.with_user(users["legal"])
-        letter.write({"lawyer_name": "周律师", "law_firm": "浙江天册律师事务所"})
+        letter.write({"lawyer_name": "周律师", "law_firm": "上海锦天城律师事务所"})
         letter.action_submit()
         letter.with_user(users["legal_head"]).action_approve()
         letter.action_issue()
         legal.write(
             {
-                "court": "杭州市西湖区人民法院",
+                "court": "上海市浦东新区人民法院",
                 "lawyer_name": "周律师",
-                "law_firm": "浙江天册律师事务所",
+                "law_firm": "上海锦天城律师事务所",
                 "claim_amount": legal_case.claim_amount
                 or legal_case.contract_id.overdue_amount
                 + legal_case.contract_id.penalty_amount,
@@ -525,7 +527,7 @@ class LeaseContract(models.Model):
                 {"kind": "lawyer_letter", "case_id": case.id}
             )
         letter = letter.with_user(users["legal"])
-        letter.write({"lawyer_name": "周律师", "law_firm": "浙江天册律师事务所"})
+        letter.write({"lawyer_name": "周律师", "law_firm": "上海锦天城律师事务所"})
         letter.action_submit()
         story["lawyer_letter"] = letter
 
@@ -540,7 +542,7 @@ class LeaseContract(models.Model):
                 {"kind": "litigation_letter", "case_id": case.id}
             )
         litigation = litigation.with_user(users["legal"])
-        litigation.write({"lawyer_name": "周律师", "law_firm": "浙江天册律师事务所"})
+        litigation.write({"lawyer_name": "周律师", "law_firm": "上海锦天城律师事务所"})
         litigation.action_submit()
         story["litigation_letter"] = litigation
 

@@ -48,6 +48,7 @@ registry.category("web_tour.tours").add("lease_collector_day_tour", {
             content: "Open his collection cases",
             trigger: ".o_action_manager:not(:has(.modal))",
             run: "goToUrl /odoo/action-lease_overdue.lease_collection_case_action",
+            expectUnloadPage: true,
         },
         {
             content: "The lessee's case",
