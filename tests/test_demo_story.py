@@ -68,6 +68,8 @@ class TestDemoStory(TransactionCase):
                 promise.user_id, self.users["collector"] | self.users["collector2"]
             )
             self.assertTrue(promise.record_ids, "the call in which it was made")
+            if promise.user_id.lang == "zh_CN":
+                self.assertIn("承诺还款", promise.name, "in the collector's language")
         self.assertTrue(broken.case_id.filtered("broken_promise_count"))
 
     def test_vendor_buyback_objection(self):
