@@ -1,5 +1,6 @@
 """Browser tours in Chinese (issue 11 item 10): the general manager reads the KPI dashboard
-and the weekly report (SPEC W1, W2); a collector logs a call with its outcome (SPEC F1)."""
+and the weekly report (SPEC W1, W2); a collector logs a call with its outcome (SPEC F1)
+and records the promise to pay (SPEC E15)."""
 
 from datetime import date, timedelta
 
@@ -45,9 +46,11 @@ class TestCollectorDayTour(HttpCase, LeaseTestCase):
         cls.collector.write({"lang": "zh_CN", "tz": "Asia/Shanghai"})
 
     def test_collector_logs_a_call_with_its_outcome(self):
-        """A collector's day (issue 11 item 10; SPEC E13, F1): in his queue, in Chinese,
-        he marks the call to an overdue lessee done; the wizard asks the outcome, and the
-        call's collection record holds what he typed (result, contact, next step)."""
+        """A collector's day (issue 11 item 10; SPEC E13, F1, E15): in his queue, in
+        Chinese, he marks the call to an overdue lessee done; the wizard asks the
+        outcome, and the call's collection record holds what he typed (result, contact,
+        next step); then, on the lessee's case, he records the promise to pay (the
+        button, the form's title and labels read 承诺还款...) and the case shows it."""
         lessee = self.env["res.partner"].create(
             {"name": "巡游承租人有限公司", "is_company": True}
         )
@@ -72,3 +75,12 @@ class TestCollectorDayTour(HttpCase, LeaseTestCase):
         self.assertEqual(record.contact_name, "财务经理 王先生")
         self.assertIn("周五核对到账", record.next_step or "")
         self.assertFalse(case.activity_ids)
+        # Then he recorded the lessee's promise on the case (SPEC E15).
+        promise = case.promise_ids
+        self.assertEqual(len(promise), 1)
+        self.assertEqual(
+            (promise.state, promise.amount, promise.user_id),
+            ("open", 5000.0, self.collector),
+        )
+        self.assertEqual(promise.date_recorded, self.env.company._lease_today())
+        self.assertGreater(promise.date_promised, promise.date_recorded)

@@ -342,6 +342,20 @@ class LeaseOverdueWeeklyReport(models.Model):
         return True
 
     @api.model
+    def _demo_generate_week(self, day):
+        """Demo history (issue 11 item 7): the report of the week holding ``day``, a
+        past day, taken from the portfolio as the overdue engine computed it on that day
+        (the demo builder runs the engine as of each week before calling this). The
+        snapshot is the weekly job's own (``_generate_snapshot``), given that day as its
+        "today": its previous report is the week before, so the tier migration has a
+        history."""
+        report = self.create({"date_week": day})
+        report._check_asset_management()
+        snapshot = report.sudo()
+        snapshot.with_env(snapshot.company_id._lease_env())._generate_snapshot(day)
+        return report
+
+    @api.model
     def _demo_generate(self):
         """Demo data: this week's report (generated, not sent) and the collector
         targets of this month and the five before (the dashboard's trend shows them)."""
