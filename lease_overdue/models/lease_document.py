@@ -761,6 +761,14 @@ class LeaseDocument(models.Model):
         mode)."""
         reports = self.env["ir.actions.report"]
         archived = self.env["lease.document"]
+        if not self.env.registry.ready:
+            # While modules install (the demo data) no web server answers wkhtmltopdf's
+            # requests for the letter's styles and fonts: the PDF would be archived
+            # bare, for good. The first print archives it instead.
+            _logger.info(
+                "Installing: %s archived at their first print.", self.mapped("name")
+            )
+            return archived
         for doc in self:
             if doc.content_hash:
                 continue
