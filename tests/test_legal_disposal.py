@@ -1,5 +1,6 @@
 """Legal cases and asset disposal (SPEC E6, E8, E9, X1, W3 after disposal)."""
 
+from ast import literal_eval
 from datetime import timedelta
 
 from lease_document_common import DUE, LeaseDocumentCase
@@ -305,3 +306,30 @@ class TestLegalAndDisposal(LeaseDocumentCase):
         with self._on(50):
             self.assertFalse(case._escalation_execute_disposal())
         self.assertEqual(plan.state, "approved")
+
+    def test_task_on_a_legal_case_is_in_my_collection_tasks(self):
+        """Issue 11 items 6 and 7: a task a head gives legal staff on a legal case (not
+        on the collection case) is in the assignee's My Collection Tasks, linked to the
+        contract and its lessee, with the contract's collection priority."""
+        case = self._tier3_case()
+        with self._on(46):
+            legal_case = case._escalation_file_lawsuit()
+        legal = self.users["legal"]
+        task = legal_case.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary="准备开庭证据材料",
+            user_id=legal.id,
+        )
+        self.assertEqual(task.lease_contract_id, case.contract_id)
+        self.assertEqual(task.lease_partner_id, case.partner_id)
+        self.assertEqual(
+            task.lease_priority,
+            case.contract_id._lease_priorities()[case.contract_id.id],
+        )
+        action = self.env.ref("lease_overdue.mail_activity_action_lease_my_tasks")
+        mine = (
+            self.env["mail.activity"]
+            .with_user(legal)
+            .search([*literal_eval(action.domain), ("user_id", "=", legal.id)])
+        )
+        self.assertIn(task, mine)

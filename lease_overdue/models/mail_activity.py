@@ -93,19 +93,33 @@ class MailActivity(models.Model):
 
     @api.depends("res_model", "res_id")
     def _compute_lease_links(self):
-        cases = self.env["lease.collection.case"].browse(
-            [
-                a.res_id
-                for a in self
-                if a.res_model == "lease.collection.case" and a.res_id
-            ]
-        )
-        cases.sudo().fetch(["contract_id"])
+        """The collection case and the contract of a task: on a case, its own; on a
+        contract, the contract; on another lease record of a contract (a legal case, a
+        disposal, a document, a promise...), that record's contract, so that the task
+        is in its assignee's My Collection Tasks with the lessee and the priority. One
+        read per model."""
+        contract_of = {}  # (model, id) -> contract
+        by_model = defaultdict(set)
         for activity in self:
-            case = contract = None
+            if (
+                activity.res_id
+                and activity.res_model
+                and activity.res_model.startswith("lease.")
+                and activity.res_model != "lease.contract"
+                and activity.res_model in self.env
+                and "contract_id" in self.env[activity.res_model]._fields
+            ):
+                by_model[activity.res_model].add(activity.res_id)
+        for model, ids in by_model.items():
+            records = self.env[model].sudo().browse(ids).exists()
+            records.fetch(["contract_id"])
+            for record in records:
+                contract_of[model, record.id] = record.contract_id
+        for activity in self:
+            case = None
+            contract = contract_of.get((activity.res_model, activity.res_id))
             if activity.res_model == "lease.collection.case" and activity.res_id:
-                case = cases.browse(activity.res_id).sudo()
-                contract = case.contract_id
+                case = self.env["lease.collection.case"].sudo().browse(activity.res_id)
             elif activity.res_model == "lease.contract" and activity.res_id:
                 contract = self.env["lease.contract"].browse(activity.res_id)
             activity.lease_case_id = case.id if case else False
