@@ -6,7 +6,12 @@ import base64
 from datetime import date, timedelta
 
 from freezegun import freeze_time
-from lease_test_common import contract_vals, english_stored_texts, register_payment
+from lease_test_common import (
+    contract_vals,
+    english_stored_texts,
+    register_payment,
+    unlock_demo_months,
+)
 
 from odoo import Command
 from odoo.tests import HttpCase, TransactionCase, new_test_user
@@ -153,6 +158,7 @@ class LeaseDocumentCase(LeaseDocumentMixin, TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         english_stored_texts(cls.env)
+        unlock_demo_months(cls.env)
 
 
 class LeaseDocumentHttpCase(LeaseDocumentMixin, HttpCase):

@@ -8,7 +8,7 @@ he likes. Each call goes through Odoo's real HTTP stack into the test transactio
 
 import json
 
-from lease_test_common import english_stored_texts
+from lease_test_common import english_stored_texts, unlock_demo_months
 
 from odoo.tests import HttpCase
 
@@ -22,6 +22,7 @@ class LeaseRpcCase(HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         english_stored_texts(cls.env)
+        unlock_demo_months(cls.env)
 
     def _rpc_key(self, user):
         if self._rpc_keys is None:

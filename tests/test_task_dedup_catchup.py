@@ -43,17 +43,6 @@ class TestTaskDedupCatchup(EscalationCase):
         cls.working = cls.calendar._lease_working_dates(
             date(2026, 1, 1), date(2026, 12, 31), cls.company
         )
-        # The demo signs last month's collection log on this company (issue 11 item 7):
-        # run in November 2026, that is October 2026, the month these tests replay, and
-        # a signed month takes no new collection record. The tests' records are not the
-        # demo's: its signed logs are taken out of this test's transaction (a signed log
-        # cannot be deleted through the ORM).
-        cls.env.flush_all()
-        cls.env.cr.execute(
-            "DELETE FROM lease_collection_log_monthly WHERE company_id = %s",
-            [cls.company.id],
-        )
-        cls.env.invalidate_all()
 
     def _new_contract(self, name, due, locality="local"):
         return self._contract(
