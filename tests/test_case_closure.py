@@ -321,9 +321,11 @@ class TestCaseClosureScale(LeaseDocumentCase):
 
     def test_e14_closing_is_set_based(self):
         """Item 4: closing 2 or 5 paid cases costs the same number of queries: each
-        kind of record is withdrawn in one batch, not case by case."""
+        kind of record is withdrawn in one batch, not case by case. A first closing of
+        one case warms Odoo's caches (e.g. mail's default subtypes of a model, read once
+        per registry) and is not compared."""
         counts = []
-        for number in (2, 5):
+        for number in (1, 2, 5):
             cases = self._cases(number)
             engine = self.env["lease.overdue.engine"].with_context(
                 lease_defer_overdue=True
@@ -354,4 +356,4 @@ class TestCaseClosureScale(LeaseDocumentCase):
             )
             self.assertEqual(set(cases.disposal_ids.mapped("state")), {"cancelled"})
             self.assertEqual(len(cases.legal_case_ids.activity_ids), number)
-        self.assertEqual(counts[0], counts[1], counts)
+        self.assertEqual(counts[1], counts[2], counts)
