@@ -491,7 +491,10 @@ class LeaseEscalationRule(models.Model):
         """Do what the rule does for ``todo`` ({res_id: [period, ...]}, none of them in
         the ledger yet); returns the ledger rows created."""
         model = self._target_model()
-        records = self.env[model].browse(list(todo))
+        # In id order: the records, tasks and ledger rows are created in the same order
+        # whatever the run's history (a run killed and continued creates what one
+        # clean run creates, issue 10 item 4)
+        records = self.env[model].browse(sorted(todo))
         contracts = records if model == CONTRACT_MODEL else records.contract_id
         contracts.fetch(
             [
@@ -947,7 +950,7 @@ class LeaseEscalationRule(models.Model):
                     ["res_id", "period"],
                 )
             }
-            for res_id in extra:
+            for res_id in sorted(extra):
                 left = [p for p in periods if (res_id, p) not in logged]
                 if left:
                     skipped[res_id] = (left, CATCHUP_PAST)
