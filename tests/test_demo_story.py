@@ -17,25 +17,9 @@ from odoo.fields import Domain
 from odoo.tests import TransactionCase
 from odoo.tools.safe_eval import safe_eval
 
+from odoo.addons.lease_overdue.models.lease_contract_demo import DEMO_LOGINS as LOGINS
+
 M = "lease_overdue."
-LOGINS = [
-    "am_head",
-    "collector",
-    "collector2",
-    "risk_head",
-    "risk_officer",
-    "legal_head",
-    "legal",
-    "biz_head",
-    "team_lead",
-    "account_manager",
-    "account_manager2",
-    "finance_head",
-    "finance",
-    "committee",
-    "gm",
-    "lease_admin",
-]
 
 
 class TestDemoStory(TransactionCase):
