@@ -530,32 +530,14 @@ class LeaseContract(models.Model):
         story["notice"] = notice
 
         # Waiting for the head of legal & compliance: a lawyer's letter (E5).
-        case = case_of(12)
-        letter = case.document_ids.filtered(
-            lambda doc: doc.kind == "lawyer_letter" and doc.state == "draft"
-        )[:1]
-        if not letter:
-            letter = Document.with_user(users["legal"]).create(
-                {"kind": "lawyer_letter", "case_id": case.id}
-            )
-        letter = letter.with_user(users["legal"])
-        letter.write({"lawyer_name": "周律师", "law_firm": "上海锦天城律师事务所"})
-        letter.action_submit()
+        letter = self._demo_submit_legal_letter(case_of(12), "lawyer_letter", users)
         story["lawyer_letter"] = letter
 
         # Waiting for the consents of asset management, risk management and business
         # before legal signs: a pre-litigation letter (E7).
-        case = case_of(8)
-        litigation = case.document_ids.filtered(
-            lambda doc: doc.kind == "litigation_letter" and doc.state == "draft"
-        )[:1]
-        if not litigation:
-            litigation = Document.with_user(users["legal"]).create(
-                {"kind": "litigation_letter", "case_id": case.id}
-            )
-        litigation = litigation.with_user(users["legal"])
-        litigation.write({"lawyer_name": "周律师", "law_firm": "上海锦天城律师事务所"})
-        litigation.action_submit()
+        litigation = self._demo_submit_legal_letter(
+            case_of(8), "litigation_letter", users
+        )
         story["litigation_letter"] = litigation
 
         # Waiting for the finance head: a penalty reduction the account manager asks.
@@ -602,6 +584,24 @@ class LeaseContract(models.Model):
         log.with_user(users["risk_head"]).action_sign_risk_management()
         story["monthly_log"] = log
         return story
+
+    @api.model
+    def _demo_submit_legal_letter(self, case, kind, users):
+        """Legal submits a letter of ``kind`` on ``case``: the draft the escalation
+        prepared, else a new one, with the lawyer's name and firm."""
+        letter = case.document_ids.filtered(
+            lambda doc: doc.kind == kind and doc.state == "draft"
+        )[:1]
+        if not letter:
+            letter = (
+                self.env["lease.document"]
+                .with_user(users["legal"])
+                .create({"kind": kind, "case_id": case.id})
+            )
+        letter = letter.with_user(users["legal"])
+        letter.write({"lawyer_name": "周律师", "law_firm": "上海锦天城律师事务所"})
+        letter.action_submit()
+        return letter
 
     def _demo_terminate(self, users):
         """Termination goes through an amendment: the account manager prepares it, the
